@@ -1,0 +1,38 @@
+# The two commands in the README: `make demo` and `make test`. Everything they need is
+# installed from here, so a fresh machine needs nothing but Python 3.11 and apt.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: demo test install install-test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	bash scripts/apt-deps.sh demo
+
+demo: install
+	$(BIN)/groundswell migrate --no-input
+	$(BIN)/groundswell demo
+	$(BIN)/groundswell serve
+
+test: $(STAMP)
+	bash scripts/apt-deps.sh test
+	bash scripts/test.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	bash scripts/with-postgres.sh $(BIN)/python bench/import_members.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,41 @@
+"""Reads for accounts: which roles a user holds and which branches they may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from groundswell.accounts.models import AuditEvent, Role, RoleAssignment
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles a user holds, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_groundswell_roles", None)
+    if cached is None:
+        rows = list(RoleAssignment.objects.filter(user=user).values_list("role", "branch_id"))
+        cached = (frozenset(r for r, _ in rows), frozenset(b for r, b in rows if b))
+        user._groundswell_roles = cached
+    return cached[0]
+
+
+def organised_branch_ids(user) -> frozenset[int]:
+    """Branches this user organises (empty for everyone else, national admins included)."""
+    user_roles(user)
+    return getattr(user, "_groundswell_roles", (frozenset(), frozenset()))[1]
+
+
+def has_role(user, *roles: str) -> bool:
+    held = user_roles(user)
+    return any(Role(r) in held for r in roles)
+
+
+def is_national_admin(user) -> bool:
+    return has_role(user, Role.NATIONAL_ADMIN)
+
+
+def audit_events(*, action_prefix: str = "") -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.select_related("actor")
+    if action_prefix:
+        qs = qs.filter(action__startswith=action_prefix)
+    return qs

@@ -1,0 +1,19 @@
+"""The JSON API: one NinjaAPI, a router per app, OpenAPI docs at /api/docs.
+
+Authentication is the Django session (the same sign-in as the web pages, with CSRF on
+writes), so every endpoint applies the same role checks as its page.
+"""
+
+from ninja import NinjaAPI
+
+from groundswell.accounts.api_auth import RoleSessionAuth
+from groundswell.members.api import router as members_router
+
+api = NinjaAPI(
+    title="Groundswell API",
+    version="1",
+    description="Members, ballots, ground game, motions and events. Sign in through the web "
+    "page; the API uses the same session and role checks.",
+    auth=RoleSessionAuth(),
+)
+api.add_router("/", members_router)

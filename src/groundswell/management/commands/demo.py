@@ -1,0 +1,128 @@
+"""groundswell demo [--members N]: real constituencies, synthetic people, a user per role.
+
+Safe to run again: branches are upserted, only the missing synthetic members are added,
+and the demo accounts get their demo passwords back.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from groundswell.accounts.models import Role, User
+from groundswell.accounts.services import role_grant, user_create
+from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
+from groundswell.members.demo import synthetic_rows
+from groundswell.members.importing import members_import
+from groundswell.members.models import Branch, Category, Membership, Person
+from groundswell.members.services import branches_load_constituencies
+
+DEMO_PASSWORD = "groundswell-demo"
+DEMO_BRANCH = "E14000662"  # Derby North: lost by 41 votes in 2015
+DEMO_USERS = (
+    ("admin@demo.groundswell.local", "Demo National Admin", Role.NATIONAL_ADMIN),
+    ("organiser@demo.groundswell.local", "Demo Branch Organiser (Derby North)", Role.BRANCH_ORGANISER),
+    ("returning@demo.groundswell.local", "Demo Returning Officer", Role.RETURNING_OFFICER),
+    ("canvasser@demo.groundswell.local", "Demo Canvasser", Role.CANVASSER),
+    ("member@demo.groundswell.local", "Demo Member", Role.MEMBER),
+)
+
+
+class Command(BaseCommand):
+    help = "Load the demo: 650 real constituencies as branches, synthetic members, demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=20_000, help="synthetic members (default 20,000)")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, members: int, quiet: bool, **options):
+        console = Console(stderr=True, quiet=quiet)
+        branches_load_constituencies()
+        console.print(f"Branches: {Branch.objects.count()} Westminster constituencies")
+        have = Person.objects.filter(synthetic=True).count()
+        if have < members:
+            self._add_members(members - have, have, console, quiet)
+        console.print(f"Synthetic members: {Person.objects.filter(synthetic=True).count()}")
+        self._users()
+        table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
+        table.add_column("email")
+        table.add_column("role")
+        for email, _, role in DEMO_USERS:
+            table.add_row(email, Role(role).label)
+        Console().print(table)
+
+    def _add_members(self, count: int, start: int, console: Console, quiet: bool) -> None:
+        codes = list(Branch.objects.values_list("ons_code", flat=True))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "synthetic-members.csv"
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow([*HEADER, *CONSENT_COLUMNS])
+                writer.writerows(synthetic_rows(count, codes, seed=2016 + start, start_number=start + 1))
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+            )
+            with Progress(*columns, console=console, disable=quiet) as bar:
+                ids: dict[str, int] = {}
+
+                def progress(phase: str, done: int, total: int) -> None:
+                    if phase not in ids:
+                        label = (
+                            "Checking synthetic members"
+                            if phase == "validate"
+                            else "Loading synthetic members"
+                        )
+                        ids[phase] = bar.add_task(label, total=total)
+                    bar.update(ids[phase], completed=done, total=max(done, total))
+
+                result = members_import(
+                    path=path, filename="synthetic demo members", progress=progress, synthetic=True
+                )
+        if not result.ok:
+            raise CommandError(f"demo data failed validation: {result.errors[:3]}")
+
+    @transaction.atomic
+    def _users(self) -> None:
+        derby = Branch.objects.get(ons_code=DEMO_BRANCH)
+        for email, name, role in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = user_create(email=email, password=DEMO_PASSWORD, display_name=name)
+            else:
+                user.set_password(DEMO_PASSWORD)
+                user.is_active = True
+                user.save()
+            role_grant(user=user, role=role, branch=derby if role == Role.BRANCH_ORGANISER else None)
+            if role != Role.NATIONAL_ADMIN:
+                role_grant(user=user, role=Role.MEMBER)
+            if user.person_id is None:
+                first, _, last = name.partition(" ")
+                person = Person.objects.create(
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    email_key=email,
+                    synthetic=True,
+                    consent_email_on=date(2016, 1, 1),
+                    consent_data_processing_on=date(2016, 1, 1),
+                )
+                Membership.objects.create(
+                    person=person,
+                    membership_number=f"DEMO-{role.upper().replace('_', '-')}"[:32],
+                    branch=derby,
+                    category=Category.MEMBER,
+                    joined_on=date(2015, 9, 1),
+                )
+                user.person = person
+                user.save(update_fields=["person"])

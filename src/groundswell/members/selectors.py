@@ -1,0 +1,191 @@
+"""Reads for members: who a user may see, search, statistics and the electorate of a ballot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from groundswell.accounts.models import Role
+from groundswell.accounts.selectors import has_role, organised_branch_ids
+from groundswell.members.models import (
+    Branch,
+    Category,
+    DuplicateCandidate,
+    ImportJob,
+    Membership,
+    Person,
+)
+
+# When one person holds several memberships, the vote is cast in the first category here.
+CATEGORY_PRECEDENCE: tuple[str, ...] = (
+    Category.MEMBER,
+    Category.AFFILIATED_SUPPORTER,
+    Category.REGISTERED_SUPPORTER,
+)
+
+
+def branch_scope(user) -> frozenset[int] | None:
+    """The branches whose members `user` may see: None means all (national admin)."""
+    if has_role(user, Role.NATIONAL_ADMIN):
+        return None
+    if has_role(user, Role.BRANCH_ORGANISER):
+        return organised_branch_ids(user)
+    return frozenset()
+
+
+def can_manage_members(user) -> bool:
+    return has_role(user, Role.NATIONAL_ADMIN, Role.BRANCH_ORGANISER)
+
+
+def visible_memberships(user) -> QuerySet[Membership]:
+    qs = Membership.objects.select_related("person", "branch", "affiliate")
+    scope = branch_scope(user)
+    if scope is None:
+        return qs
+    return qs.filter(branch_id__in=scope)
+
+
+def visible_people(user) -> QuerySet[Person]:
+    scope = branch_scope(user)
+    if scope is None:
+        return Person.objects.all()
+    return Person.objects.filter(memberships__branch_id__in=scope).distinct()
+
+
+def visible_branches(user) -> QuerySet[Branch]:
+    scope = branch_scope(user)
+    if scope is None:
+        return Branch.objects.all()
+    return Branch.objects.filter(pk__in=scope)
+
+
+def membership_search(
+    user,
+    *,
+    query: str = "",
+    branch_id: int | None = None,
+    category: str = "",
+    current_only: bool = False,
+) -> QuerySet[Membership]:
+    """Memberships the user may see matching a membership number, an email or a name."""
+    qs = visible_memberships(user)
+    if branch_id:
+        qs = qs.filter(branch_id=branch_id)
+    if category:
+        qs = qs.filter(category=category)
+    if current_only:
+        qs = qs.filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=date.today()))
+    query = query.strip()
+    if query:
+        if "@" in query:
+            qs = qs.filter(person__email_key=query.lower())
+        else:
+            words = query.split()
+            cond = Q(membership_number=query.upper())
+            name = Q()
+            for word in words:
+                name &= Q(person__first_name__istartswith=word) | Q(person__last_name__istartswith=word)
+            qs = qs.filter(cond | name)
+    return qs.order_by("person__last_name", "person__first_name", "membership_number")
+
+
+def person_for_user(user, person_id: int) -> Person | None:
+    """The person, if the user may see them (organisers: only people in their branches)."""
+    if has_role(user, Role.NATIONAL_ADMIN):
+        return Person.objects.filter(pk=person_id).first()
+    if getattr(user, "person_id", None) == person_id:
+        return Person.objects.filter(pk=person_id).first()
+    return visible_people(user).filter(pk=person_id).first()
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipStats:
+    total_people: int
+    by_category: dict[str, int]
+    by_branch: list[tuple[str, str, int]]  # (ons_code, name, count), largest first
+    branches: int
+    has_synthetic: bool
+
+
+def membership_stats(user, *, top_branches: int = 15, on: date | None = None) -> MembershipStats:
+    """Current memberships (not lapsed on `on`) by category and by branch."""
+    on = on or date.today()
+    qs = visible_memberships(user).filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on))
+    by_category = {c.value: 0 for c in Category}
+    for row in qs.values("category").annotate(n=Count("id")).order_by():
+        by_category[row["category"]] = row["n"]
+    by_branch = [
+        (r["branch__ons_code"], r["branch__name"], r["n"])
+        for r in qs.values("branch__ons_code", "branch__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "branch__name")[:top_branches]
+    ]
+    total_people = qs.values("person_id").distinct().count()
+    return MembershipStats(
+        total_people=total_people,
+        by_category=by_category,
+        by_branch=by_branch,
+        branches=visible_branches(user).count(),
+        has_synthetic=Person.objects.filter(synthetic=True).exists(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Elector:
+    """One person entitled to vote, in the category their vote is counted in."""
+
+    person_id: int
+    category: str
+    branch_id: int
+
+
+def eligible_electorate(
+    categories: Iterable[str],
+    freeze_date: date,
+    min_membership_days: int = 0,
+) -> list[Elector]:
+    """Who may vote in a ballot frozen on `freeze_date`: each person once.
+
+    Eligible: a membership in one of `categories` that began at least `min_membership_days`
+    before the freeze and had not lapsed by it. A person with several qualifying
+    memberships votes once, in the first of their categories in CATEGORY_PRECEDENCE.
+    Erased people are left out: they have no way to receive a credential.
+    """
+    wanted = [Category(c).value for c in categories]
+    joined_by = freeze_date - timedelta(days=min_membership_days)
+    rows = (
+        Membership.objects.filter(
+            category__in=wanted,
+            joined_on__lte=joined_by,
+            person__erased_at__isnull=True,
+        )
+        .filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=freeze_date))
+        .order_by("person_id")
+        .values_list("person_id", "category", "branch_id")
+    )
+    rank = {c: i for i, c in enumerate(CATEGORY_PRECEDENCE)}
+    best: dict[int, tuple[str, int]] = {}
+    for person_id, category, branch_id in rows.iterator(chunk_size=10000):
+        held = best.get(person_id)
+        if held is None or rank[category] < rank[held[0]]:
+            best[person_id] = (category, branch_id)
+    return [Elector(pid, cat, bid) for pid, (cat, bid) in sorted(best.items())]
+
+
+def open_duplicates(user) -> QuerySet[DuplicateCandidate]:
+    people = visible_people(user).values("pk")
+    return (
+        DuplicateCandidate.objects.filter(resolved_at__isnull=True, person__in=people)
+        .select_related("person", "other")
+        .order_by("found_at", "pk")
+    )
+
+
+def import_jobs_for(user) -> QuerySet[ImportJob]:
+    qs = ImportJob.objects.all()
+    if not has_role(user, Role.NATIONAL_ADMIN):
+        qs = qs.filter(uploaded_by=user)
+    return qs

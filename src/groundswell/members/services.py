@@ -1,0 +1,312 @@
+"""Writes for members: imports, merges, exports (audited), subject access and erasure."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from groundswell.accounts.services import audit_record
+from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
+from groundswell.members.importing import ImportResult, members_import
+from groundswell.members.models import DuplicateCandidate, ImportJob, Membership, Person
+
+# -- import jobs ----------------------------------------------------------------------------
+
+
+def import_job_create(*, actor, upload, allowed_branch_ids: frozenset[int] | None) -> ImportJob:
+    """Saves an uploaded file to disk and queues its import as a background task."""
+    from groundswell.members.tasks import run_member_import
+
+    directory = Path(settings.UPLOAD_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"members-{uuid.uuid4().hex}.csv"
+    size = 0
+    with open(path, "wb") as fh:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            fh.write(chunk)
+    job = ImportJob.objects.create(
+        uploaded_by=actor,
+        filename=Path(upload.name).name[:255],
+        path=str(path),
+        size=size,
+        summary={
+            "allowed_branch_ids": sorted(allowed_branch_ids) if allowed_branch_ids is not None else None
+        },
+    )
+    transaction.on_commit(lambda: run_member_import.enqueue(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Runs a queued import, writing progress to the job row as it goes."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.finished:
+        return job  # a task delivered twice does not import twice
+    allowed = job.summary.get("allowed_branch_ids")
+    allowed_ids = frozenset(allowed) if allowed is not None else None
+
+    def progress(phase: str, done: int, total: int) -> None:
+        status = ImportJob.Status.VALIDATING if phase == "validate" else ImportJob.Status.IMPORTING
+        if phase == "write":
+            return  # inside the import transaction: other connections could not see it
+        ImportJob.objects.filter(pk=job.pk).update(status=status, rows_done=done, rows_total=total)
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING)
+    try:
+        _import_and_mark(job, allowed_ids, progress)
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            errors=[{"line": 0, "column": "", "message": f"import failed: {exc}"}],
+            error_count=1,
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        Path(job.path).unlink(missing_ok=True)
+    job.refresh_from_db()
+    return job
+
+
+def _import_and_mark(job: ImportJob, allowed_ids, progress) -> ImportResult:
+    result = members_import(
+        path=Path(job.path), filename=job.filename, allowed_branch_ids=allowed_ids, progress=progress
+    )
+    status = ImportJob.Status.DONE if result.ok else ImportJob.Status.REJECTED
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        rows_total=result.rows,
+        rows_done=result.rows if result.ok else 0,
+        errors=[{"line": e.line, "column": e.column, "message": e.message} for e in result.errors],
+        error_count=result.error_count,
+        summary={**job.summary, **result.summary()},
+        finished_at=timezone.now(),
+    )
+    if result.ok:
+        audit_record(
+            actor=job.uploaded_by,
+            action="members.import",
+            target=job.filename,
+            rows=result.rows,
+            detail=result.summary(),
+        )
+    return result
+
+
+# -- duplicates -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, merge: Person, actor) -> Person:
+    """Makes two person records one: memberships move to `keep`, blanks are filled from
+    `merge`, and `merge` is deleted. Afterwards the human has one vote, not two."""
+    if keep.pk == merge.pk:
+        raise ValueError("cannot merge a person with themselves")
+    Membership.objects.filter(person=merge).update(person=keep)
+    for name in (
+        "first_name",
+        "last_name",
+        "email",
+        "email_key",
+        "name_key",
+        "phone",
+        "postcode",
+        "consent_email_on",
+        "consent_phone_on",
+        "consent_data_processing_on",
+    ):
+        if not getattr(keep, name) and getattr(merge, name):
+            setattr(keep, name, getattr(merge, name))
+    keep.save()
+    account = getattr(merge, "account", None)
+    if account is not None and getattr(keep, "account", None) is None:
+        account.person = keep
+        account.save(update_fields=["person"])
+    DuplicateCandidate.objects.filter(person=merge).update(resolved_at=timezone.now(), resolution="merged")
+    DuplicateCandidate.objects.filter(other=merge).update(resolved_at=timezone.now(), resolution="merged")
+    audit_record(actor=actor, action="person.merge", target=f"person:{keep.pk}", detail={"merged": merge.pk})
+    merge.delete()
+    return keep
+
+
+@transaction.atomic
+def duplicate_dismiss(*, candidate: DuplicateCandidate, actor) -> None:
+    """Records that two look-alike records are two different people."""
+    candidate.resolved_at = timezone.now()
+    candidate.resolution = "distinct"
+    candidate.save(update_fields=["resolved_at", "resolution"])
+    audit_record(actor=actor, action="person.duplicate_dismiss", target=f"candidate:{candidate.pk}")
+
+
+# -- export ---------------------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Stops a spreadsheet from running a cell as a formula (CSV injection)."""
+    if value and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def members_export(*, actor, memberships: QuerySet[Membership], description: str) -> Iterator[str]:
+    """Audits the export, then yields CSV lines in the members format (import-compatible)."""
+    rows = memberships.count()
+    audit_record(actor=actor, action="members.export", target=description, rows=rows)
+    return _export_lines(memberships)
+
+
+def _export_lines(memberships: QuerySet[Membership]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow([*HEADER, *CONSENT_COLUMNS])
+    qs = memberships.select_related("person", "branch", "affiliate").order_by("pk")
+    iso: Callable = lambda d: d.isoformat() if d else ""  # noqa: E731
+    for m in qs.iterator(chunk_size=5000):
+        p = m.person
+        cells = [
+            m.membership_number,
+            p.first_name,
+            p.last_name,
+            p.email,
+            p.phone,
+            p.postcode,
+            m.branch.ons_code,
+            m.category,
+            m.affiliate.name if m.affiliate else "",
+            iso(m.joined_on),
+            iso(m.lapsed_on),
+            iso(p.consent_email_on),
+            iso(p.consent_phone_on),
+            iso(p.consent_data_processing_on),
+        ]
+        yield writer.writerow([spreadsheet_safe(str(c)) for c in cells])
+
+
+# -- subject access and erasure ---------------------------------------------------------------
+
+SubjectAccessSection = Callable[[Person], object]
+_SECTIONS: dict[str, SubjectAccessSection] = {}
+
+
+def subject_access_register(name: str, section: SubjectAccessSection) -> None:
+    """Lets each app add what it holds about a person (contacts, ballots cast, RSVPs)."""
+    _SECTIONS[name] = section
+
+
+def person_subject_access(*, person: Person, actor) -> dict:
+    """Everything Groundswell holds about one person, as JSON-ready data. Audited."""
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    data: dict = {
+        "format": "groundswell-subject-access",
+        "version": 1,
+        "generated_at": timezone.now().isoformat(),
+        "person": {
+            "id": person.pk,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+            "postcode": person.postcode,
+            "created_at": iso(person.created_at),
+            "erased_at": iso(person.erased_at),
+            "synthetic": person.synthetic,
+        },
+        "consents": {
+            "email": iso(person.consent_email_on),
+            "phone": iso(person.consent_phone_on),
+            "data_processing": iso(person.consent_data_processing_on),
+        },
+        "memberships": [
+            {
+                "membership_number": m.membership_number,
+                "branch": {"ons_code": m.branch.ons_code, "name": m.branch.name},
+                "category": m.category,
+                "affiliate": m.affiliate.name if m.affiliate else None,
+                "joined_on": iso(m.joined_on),
+                "lapsed_on": iso(m.lapsed_on),
+            }
+            for m in person.memberships.select_related("branch", "affiliate").order_by("joined_on")
+        ],
+    }
+    account = getattr(person, "account", None)
+    if account is not None:
+        data["account"] = {
+            "email": account.email,
+            "date_joined": iso(account.date_joined),
+            "last_login": iso(account.last_login),
+            "roles": sorted(
+                {
+                    r.role + (f":{r.branch.ons_code}" if r.branch else "")
+                    for r in account.roles.select_related("branch")
+                }
+            ),
+        }
+    for name, section in sorted(_SECTIONS.items()):
+        data[name] = section(person)
+    audit_record(actor=actor, action="person.subject_access", target=f"person:{person.pk}", rows=1)
+    return data
+
+
+@transaction.atomic
+def person_erase(*, person: Person, actor) -> Person:
+    """Removes the personal fields and keeps the memberships' category, branch and dates,
+    so membership counts and past turnout figures stay right."""
+    person.first_name = person.last_name = ""
+    person.email = person.email_key = person.name_key = ""
+    person.phone = person.postcode = ""
+    person.consent_email_on = person.consent_phone_on = person.consent_data_processing_on = None
+    person.erased_at = timezone.now()
+    person.save()
+    account = getattr(person, "account", None)
+    if account is not None:
+        account.email = f"erased-{account.pk}@invalid"
+        account.display_name = ""
+        account.is_active = False
+        account.set_unusable_password()
+        account.save()
+        account.roles.all().delete()
+    DuplicateCandidate.objects.filter(person=person).delete()
+    DuplicateCandidate.objects.filter(other=person).delete()
+    audit_record(actor=actor, action="person.erase", target=f"person:{person.pk}", rows=1)
+    return person
+
+
+# -- branches -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def branches_load_constituencies() -> int:
+    """Creates or updates one branch per Westminster constituency (bundled ONS centroids)."""
+    from importlib import resources
+
+    from groundswell.members.models import Branch
+
+    path = resources.files("groundswell.data") / "constituency_centroids.csv"
+    existing = {b.ons_code: b for b in Branch.objects.all()}
+    new, changed = [], []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+            branch = existing.get(row["ons_code"])
+            if branch is None:
+                new.append(Branch(ons_code=row["ons_code"], name=row["name"], latitude=lat, longitude=lon))
+            elif (branch.name, branch.latitude, branch.longitude) != (row["name"], lat, lon):
+                branch.name, branch.latitude, branch.longitude = row["name"], lat, lon
+                changed.append(branch)
+    Branch.objects.bulk_create(new)
+    Branch.objects.bulk_update(changed, ["name", "latitude", "longitude"])
+    return len(new) + len(changed)

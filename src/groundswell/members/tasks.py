@@ -1,0 +1,10 @@
+"""Background work for members: imports run in the task worker, not the web request."""
+
+from django_tasks import task
+
+from groundswell.members.services import import_job_run
+
+
+@task()
+def run_member_import(job_id: int) -> str:
+    return import_job_run(job_id=job_id).status

@@ -1,0 +1,188 @@
+"""Pages for members: dashboard, list, detail, import, export, duplicates, privacy."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from groundswell.accounts.models import Role
+from groundswell.accounts.permissions import role_required
+from groundswell.accounts.selectors import has_role
+from groundswell.members import selectors, services
+from groundswell.members.models import Category
+from groundswell.web.charts import bar_chart
+
+MANAGERS = (Role.NATIONAL_ADMIN, Role.BRANCH_ORGANISER)
+ANY_ROLE = tuple(Role)
+
+
+@role_required(*ANY_ROLE)
+def home(request):
+    """Organisers, admins and returning officers see the membership dashboard; members and
+    canvassers see their own page."""
+    user = request.user
+    if not has_role(user, Role.NATIONAL_ADMIN, Role.BRANCH_ORGANISER, Role.RETURNING_OFFICER):
+        return render(request, "members/home_personal.html", {"person": user.person})
+    stats = selectors.membership_stats(user)
+    category_chart = bar_chart(
+        [(Category(c).label, n) for c, n in stats.by_category.items()],
+        title="Current memberships by category",
+    )
+    branch_chart = bar_chart(
+        [(name, n) for _, name, n in stats.by_branch],
+        title=f"Largest {len(stats.by_branch)} branches by current memberships",
+    )
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            "stats": stats,
+            "category_counts": [(Category(c).label, n) for c, n in stats.by_category.items()],
+            "category_chart": category_chart,
+            "branch_chart": branch_chart,
+        },
+    )
+
+
+def _search_args(request) -> dict:
+    branch = request.GET.get("branch") or None
+    try:
+        branch_id = int(branch) if branch else None
+    except ValueError:
+        branch_id = None
+    category = request.GET.get("category", "")
+    if category not in Category.values:
+        category = ""
+    return {"query": request.GET.get("q", ""), "branch_id": branch_id, "category": category}
+
+
+@role_required(*MANAGERS)
+def member_list(request):
+    args = _search_args(request)
+    memberships = selectors.membership_search(request.user, **args)
+    page = Paginator(memberships, 50, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "args": args,
+        "branches": selectors.visible_branches(request.user).only("pk", "name"),
+        "categories": Category.choices,
+        "querystring": request.GET.urlencode(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "members/_member_rows.html", context)
+    return render(request, "members/member_list.html", context)
+
+
+@role_required(*ANY_ROLE)
+def member_detail(request, person_id: int):
+    person = selectors.person_for_user(request.user, person_id)
+    if person is None or not (
+        selectors.can_manage_members(request.user) or request.user.person_id == person_id
+    ):
+        raise Http404("No such member in your branches.")
+    memberships = person.memberships.select_related("branch", "affiliate").order_by("joined_on")
+    return render(request, "members/member_detail.html", {"person": person, "memberships": memberships})
+
+
+@role_required(*MANAGERS)
+def member_import(request):
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "Choose a CSV file to upload.")
+        elif upload.size > settings.MAX_UPLOAD_BYTES:
+            messages.error(request, f"{upload.name} is larger than the upload limit.")
+        else:
+            job = services.import_job_create(
+                actor=request.user, upload=upload, allowed_branch_ids=selectors.branch_scope(request.user)
+            )
+            return redirect("members:import_status", job_id=job.pk)
+    jobs = selectors.import_jobs_for(request.user)[:10]
+    return render(request, "members/import.html", {"jobs": jobs})
+
+
+@role_required(*MANAGERS)
+def import_status(request, job_id: int):
+    job = get_object_or_404(selectors.import_jobs_for(request.user), pk=job_id)
+    template = (
+        "members/_import_status.html" if request.headers.get("HX-Request") else "members/import_status.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@role_required(*MANAGERS)
+def member_export(request):
+    args = _search_args(request)
+    memberships = selectors.membership_search(request.user, **args)
+    description = "members" + "".join(f" {k}={v}" for k, v in args.items() if v)
+    lines = services.members_export(actor=request.user, memberships=memberships, description=description)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
+    return response
+
+
+@role_required(*MANAGERS)
+def duplicates(request):
+    candidates = Paginator(selectors.open_duplicates(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "members/duplicates.html", {"page": candidates})
+
+
+@require_POST
+@role_required(*MANAGERS)
+def duplicate_resolve(request, candidate_id: int):
+    candidate = get_object_or_404(selectors.open_duplicates(request.user), pk=candidate_id)
+    action = request.POST.get("action")
+    if action == "merge":
+        keep = selectors.person_for_user(request.user, candidate.person_id)
+        merge = selectors.person_for_user(request.user, candidate.other_id)
+        if keep is None or merge is None:
+            raise PermissionDenied("Both records must be in your branches to merge them.")
+        services.person_merge(keep=keep, merge=merge, actor=request.user)
+        messages.success(request, f"Merged into {keep}: one person, one vote.")
+    elif action == "dismiss":
+        services.duplicate_dismiss(candidate=candidate, actor=request.user)
+        messages.success(request, "Marked as two different people.")
+    return redirect("members:duplicates")
+
+
+def _subject_access_response(request, person) -> HttpResponse:
+    data = services.person_subject_access(person=person, actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="my-data-{person.pk}.json"'
+    return response
+
+
+@role_required(*ANY_ROLE)
+def my_data(request):
+    """A member downloads everything held about them."""
+    if request.user.person is None:
+        raise Http404("Your account is not linked to a member record.")
+    return _subject_access_response(request, request.user.person)
+
+
+@role_required(Role.NATIONAL_ADMIN)
+def person_data(request, person_id: int):
+    """A national admin answers a subject access request made by post or email."""
+    return _subject_access_response(
+        request, get_object_or_404(selectors.visible_people(request.user), pk=person_id)
+    )
+
+
+@role_required(Role.NATIONAL_ADMIN)
+def person_erase(request, person_id: int):
+    person = get_object_or_404(selectors.visible_people(request.user), pk=person_id)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "ERASE":
+            messages.error(request, "Type ERASE to confirm.")
+        else:
+            services.person_erase(person=person, actor=request.user)
+            messages.success(request, "Personal data erased; membership counts are kept.")
+            return redirect("members:detail", person_id=person.pk)
+    return render(request, "members/erase.html", {"person": person})

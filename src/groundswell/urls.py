@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from groundswell.api import api
+from groundswell.members import views as member_views
+
+admin.site.site_header = "Groundswell administration"
+
+urlpatterns = [
+    path("", member_views.home, name="home"),
+    path("me/data.json", member_views.my_data, name="my_data"),
+    path("accounts/", include("groundswell.accounts.urls")),
+    path("members/", include("groundswell.members.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,36 @@
+import pytest
+
+from groundswell.accounts.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def branches(db):
+    """Two branches: Derby North (real code) and Derby South."""
+    return (
+        factories.branch("E14000662", "Derby North"),
+        factories.branch("E14000663", "Derby South"),
+    )
+
+
+@pytest.fixture
+def users(branches):
+    """One user per role; the organiser runs Derby North only."""
+    north, _ = branches
+    member_person = factories.person(branch=north, first_name="Mo", last_name="Member")
+    return {
+        Role.MEMBER: factories.user(Role.MEMBER, person=member_person),
+        Role.CANVASSER: factories.user(Role.CANVASSER),
+        Role.BRANCH_ORGANISER: factories.user(Role.BRANCH_ORGANISER, branch=north),
+        Role.RETURNING_OFFICER: factories.user(Role.RETURNING_OFFICER),
+        Role.NATIONAL_ADMIN: factories.user(Role.NATIONAL_ADMIN),
+    }
+
+
+@pytest.fixture
+def client_as(client, users):
+    def login(role: str):
+        client.force_login(users[role])
+        return client
+
+    return login
