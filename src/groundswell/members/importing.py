@@ -17,9 +17,13 @@ candidate for an organiser to merge or dismiss.
 from __future__ import annotations
 
 import io
+import marshal
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -104,6 +108,53 @@ def _rows(path: Path, resolve: Callable[[str], int], reader_out: list) -> Iterat
             reader._error(reader.rows_read + 1, "", f"the file is not UTF-8 text ({exc.reason})")
 
 
+# A validated row as the writer wants it: plain values, dates as ISO text. Pass 1 spools
+# these to a temporary file, so pass 2 neither holds the file in memory nor parses it again.
+(
+    NUM,
+    FIRST,
+    LAST,
+    EMAIL,
+    EMAIL_KEY,
+    NAME_KEY,
+    PHONE,
+    POSTCODE,
+    BRANCH,
+    CATEGORY,
+    AFFILIATE,
+    JOINED,
+    LAPSED,
+    C_EMAIL,
+    C_PHONE,
+    C_DATA,
+) = range(16)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _pack(r: MemberRow) -> tuple:
+    return (
+        r.membership_number,
+        r.first_name,
+        r.last_name,
+        r.email,
+        r.email_key,
+        r.name_key,
+        r.phone,
+        r.postcode,
+        r.branch_id,
+        r.category,
+        r.affiliate,
+        r.joined_on.isoformat(),
+        _iso(r.lapsed_on),
+        _iso(r.consent_email),
+        _iso(r.consent_phone),
+        _iso(r.consent_data_processing),
+    )
+
+
 def members_validate(
     *,
     path: Path,
@@ -111,16 +162,28 @@ def members_validate(
     allowed_branch_ids: frozenset[int] | None = None,
     progress: Progress | None = None,
     total: int | None = None,
+    spool: BinaryIO | None = None,
 ) -> ImportResult:
-    """Checks every row; returns the problems (at most 1000 listed, all counted)."""
+    """Checks every row; returns the problems (at most 1000 listed, all counted).
+
+    With `spool`, valid rows are also written there in batches, ready for the import."""
     result = ImportResult(filename=filename or path.name)
     total = count_lines(path) if total is None else total
     resolve = branch_resolver(allowed_branch_ids)
     holder: list[MembersReader] = []
-    n = 0
-    for n, _row in enumerate(_rows(path, resolve, holder), 1):
+    batch: list[tuple] = []
+    for n, row in enumerate(_rows(path, resolve, holder), 1):
+        if spool is not None:
+            batch.append(_pack(row))
+            if len(batch) == BATCH:
+                _spool_write(spool, batch)
+                batch = []
+                if holder[0].error_count:
+                    spool = None  # the file will be rejected: stop spooling, keep checking
         if progress and n % BATCH == 0:
             progress("validate", n, total)
+    if spool is not None and batch:
+        _spool_write(spool, batch)
     reader = holder[0]
     result.rows = reader.rows_read
     result.errors = reader.errors
@@ -128,6 +191,19 @@ def members_validate(
     if progress:
         progress("validate", reader.rows_read, total)
     return result
+
+
+def _spool_write(spool: BinaryIO, batch: list[tuple]) -> None:
+    blob = marshal.dumps(batch)
+    spool.write(len(blob).to_bytes(8, "little"))
+    spool.write(blob)
+
+
+def _spooled(spool: BinaryIO) -> Iterator[list[tuple]]:
+    """Batches back from the spool (length-prefixed: marshal.load on a file reads in tiny pieces)."""
+    spool.seek(0)
+    while size := spool.read(8):
+        yield marshal.loads(spool.read(int.from_bytes(size, "little")))  # noqa: S302 -- our own temp file
 
 
 def members_import(
@@ -142,36 +218,26 @@ def members_import(
 
     `synthetic` marks every new person as made up (the demo loader's rows)."""
     total = count_lines(path)
-    result = members_validate(
-        path=path,
-        filename=filename,
-        allowed_branch_ids=allowed_branch_ids,
-        progress=progress,
-        total=total,
-    )
-    if not result.ok:
-        return result
-    resolve = branch_resolver(allowed_branch_ids)
-    with transaction.atomic():
-        writer = _Writer(result, synthetic=synthetic)
-        holder: list[MembersReader] = []
-        batch: list[MemberRow] = []
-        done = 0
-        for row in _rows(path, resolve, holder):
-            batch.append(row)
-            if len(batch) == BATCH:
+    with tempfile.TemporaryFile(prefix="groundswell-import-") as spool:
+        result = members_validate(
+            path=path,
+            filename=filename,
+            allowed_branch_ids=allowed_branch_ids,
+            progress=progress,
+            total=total,
+            spool=spool,
+        )
+        if not result.ok:
+            return result
+        with transaction.atomic():
+            writer = _Writer(result, synthetic=synthetic)
+            done = 0
+            for batch in _spooled(spool):
                 writer.write(batch)
                 done += len(batch)
-                batch = []
                 if progress:
                     progress("write", done, result.rows)
-        if batch:
-            writer.write(batch)
-        writer.finish()
-        if holder[0].error_count:  # the file changed between the passes
-            raise RuntimeError(f"{result.filename} changed while it was being imported")
-    if progress:
-        progress("write", result.rows, result.rows)
+            writer.finish()
     return result
 
 
@@ -181,16 +247,20 @@ class _Writer:
     def __init__(self, result: ImportResult, *, synthetic: bool = False) -> None:
         self.result = result
         self.synthetic = synthetic
-        self.now = timezone.now()
         self.vendor = connection.vendor
         self.ops = connection.ops
+        self.created_at = self.ops.adapt_datetimefield_value(timezone.now())
         self.person_by_email: dict[int, int] = {}
         self.person_by_name: dict[int, int] = {}
-        self.affiliates = dict(Affiliate.objects.values_list("name", "pk"))
-        self.affiliate_keys = {name.casefold(): pk for name, pk in self.affiliates.items()}
+        self.affiliate_keys = {
+            name.casefold(): pk for name, pk in Affiliate.objects.values_list("name", "pk")
+        }
         self.candidates: set[tuple[int, int]] = set()
-        self.next_person_id = self._max_id(Person)
-        self.next_membership_id = self._max_id(Membership)
+        # Lookups against rows that were there before the import are skipped when there
+        # were none: the usual first load of a whole membership list.
+        self.had_people = Person.objects.exists()
+        self.had_memberships = Membership.objects.exists()
+        self.next_id = {Person: self._max_id(Person), Membership: self._max_id(Membership)}
 
     def _max_id(self, model) -> int:
         if self.vendor == "postgresql":
@@ -211,9 +281,8 @@ class _Writer:
                     [model._meta.db_table, count],
                 )
                 return [r[0] for r in cur.fetchall()]
-        attr = "next_person_id" if model is Person else "next_membership_id"
-        start = getattr(self, attr)
-        setattr(self, attr, start + count)
+        start = self.next_id[model]
+        self.next_id[model] = start + count
         return list(range(start + 1, start + count + 1))
 
     def _affiliate_id(self, name: str) -> int | None:
@@ -226,86 +295,80 @@ class _Writer:
             self.result.new_affiliates.append(name)
         return pk
 
-    def write(self, rows: list[MemberRow]) -> None:
-        existing = {
-            number.upper(): (pk, person_id)
-            for number, pk, person_id in Membership.objects.filter(
-                membership_number__in=[r.membership_number for r in rows]
-            ).values_list("membership_number", "pk", "person_id")
-        }
-        emails = {r.email_key for r in rows if r.email_key}
-        db_by_email = (
-            dict(Person.objects.filter(email_key__in=emails).order_by("-pk").values_list("email_key", "pk"))
-            if emails
-            else {}
-        )
-        names = {r.name_key for r in rows if r.name_key}
-        db_by_name = (
-            dict(Person.objects.filter(name_key__in=names).values_list("name_key", "pk")) if names else {}
-        )
+    def write(self, rows: list[tuple]) -> None:
+        existing: dict[str, tuple[int, int]] = {}
+        if self.had_memberships:
+            existing = {
+                number: (pk, person_id)
+                for number, pk, person_id in Membership.objects.filter(
+                    membership_number__in=[r[NUM] for r in rows]
+                ).values_list("membership_number", "pk", "person_id")
+            }
+        db_by_email: dict[str, int] = {}
+        db_by_name: dict[str, int] = {}
+        if self.had_people:
+            emails = {r[EMAIL_KEY] for r in rows if r[EMAIL_KEY]}
+            db_by_email = dict(
+                Person.objects.filter(email_key__in=emails).order_by("-pk").values_list("email_key", "pk")
+            )
+            names = {r[NAME_KEY] for r in rows if r[NAME_KEY]}
+            db_by_name = dict(Person.objects.filter(name_key__in=names).values_list("name_key", "pk"))
 
-        new_people: list[MemberRow] = []
-        new_people_rows: list[int] = []  # index into rows of the row that makes each person
-        person_for_row: list[int | None] = []
-        updates: list[tuple[MemberRow, int, int]] = []
+        new_people: list[tuple] = []
+        person_for_row: list[int | None] = []  # >0 a known person; <0 the new person -1-i
+        updates: list[tuple[tuple, int, int]] = []
         pending_by_email: dict[str, int] = {}
-        for i, row in enumerate(rows):
-            found = existing.get(row.membership_number.upper())
+        by_email = self.person_by_email
+        for row in rows:
+            found = existing.get(row[NUM])
             if found:
                 updates.append((row, found[0], found[1]))
                 person_for_row.append(None)
                 continue
-            email_key = row.email_key
-            person_id = None
+            email_key = row[EMAIL_KEY]
             if email_key:
-                person_id = self.person_by_email.get(hash(email_key)) or db_by_email.get(email_key)
+                person_id = by_email.get(hash(email_key)) or db_by_email.get(email_key)
                 if person_id is None and email_key in pending_by_email:
                     person_id = -1 - pending_by_email[email_key]  # a person made in this batch
-            if person_id is not None:
-                self.result.linked_by_email += 1
-                person_for_row.append(person_id)
-                continue
-            if email_key:
+                if person_id is not None:
+                    self.result.linked_by_email += 1
+                    person_for_row.append(person_id)
+                    continue
                 pending_by_email[email_key] = len(new_people)
             person_for_row.append(-1 - len(new_people))
             new_people.append(row)
-            new_people_rows.append(i)
 
         ids = self._ids(Person, len(new_people))
         self._insert_people(new_people, ids)
         for row, pk in zip(new_people, ids, strict=True):
-            if row.email_key:
-                self.person_by_email[hash(row.email_key)] = pk
-            if row.name_key:
-                key = hash(row.name_key)
-                other = self.person_by_name.get(key) or db_by_name.get(row.name_key)
+            if row[EMAIL_KEY]:
+                by_email[hash(row[EMAIL_KEY])] = pk
+            if row[NAME_KEY]:
+                key = hash(row[NAME_KEY])
+                other = self.person_by_name.get(key) or db_by_name.get(row[NAME_KEY])
                 if other and other != pk:
                     self.candidates.add((other, pk))
                 else:
                     self.person_by_name[key] = pk
         self.result.created_people += len(new_people)
 
-        memberships = []
-        for row, person_ref in zip(rows, person_for_row, strict=True):
-            if person_ref is None:
-                continue
-            person_id = ids[-1 - person_ref] if person_ref < 0 else person_ref
-            memberships.append((row, person_id))
-        mids = self._ids(Membership, len(memberships))
-        self._insert_memberships(memberships, mids)
+        memberships = [
+            (row, ids[-1 - ref] if ref < 0 else ref)
+            for row, ref in zip(rows, person_for_row, strict=True)
+            if ref is not None
+        ]
+        self._insert_memberships(memberships, self._ids(Membership, len(memberships)))
         self.result.created_memberships += len(memberships)
         if updates:
             self._update(updates)
-
-    def _date(self, value):
-        return self.ops.adapt_datefield_value(value)
 
     def _insert(self, model, fields: list[str], values: list[tuple]) -> None:
         if not values:
             return
         meta = model._meta
-        columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)
-        table = connection.ops.quote_name(meta.db_table)
+        quote = self.ops.quote_name
+        columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
+        table = quote(meta.db_table)
         with connection.cursor() as cur:
             if self.vendor == "postgresql":
                 with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -315,9 +378,8 @@ class _Writer:
                 marks = ", ".join(["%s"] * len(fields))
                 cur.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
 
-    def _insert_people(self, rows: list[MemberRow], ids: list[int]) -> None:
-        created = self.ops.adapt_datetimefield_value(self.now)
-        d = self._date
+    def _insert_people(self, rows: list[tuple], ids: list[int]) -> None:
+        synthetic, created = self.synthetic, self.created_at
         self._insert(
             Person,
             [
@@ -338,25 +400,25 @@ class _Writer:
             [
                 (
                     pk,
-                    r.first_name,
-                    r.last_name,
-                    r.email,
-                    r.email_key,
-                    r.name_key,
-                    r.phone,
-                    r.postcode,
-                    d(r.consent_email),
-                    d(r.consent_phone),
-                    d(r.consent_data_processing),
-                    self.synthetic,
+                    r[FIRST],
+                    r[LAST],
+                    r[EMAIL],
+                    r[EMAIL_KEY],
+                    r[NAME_KEY],
+                    r[PHONE],
+                    r[POSTCODE],
+                    r[C_EMAIL],
+                    r[C_PHONE],
+                    r[C_DATA],
+                    synthetic,
                     created,
                 )
                 for r, pk in zip(rows, ids, strict=True)
             ],
         )
 
-    def _insert_memberships(self, rows: list[tuple[MemberRow, int]], ids: list[int]) -> None:
-        d = self._date
+    def _insert_memberships(self, rows: list[tuple[tuple, int]], ids: list[int]) -> None:
+        affiliate = self._affiliate_id
         self._insert(
             Membership,
             [
@@ -370,33 +432,25 @@ class _Writer:
                 "lapsed_on",
             ],
             [
-                (
-                    pk,
-                    person_id,
-                    r.membership_number,
-                    r.branch_id,
-                    r.category,
-                    self._affiliate_id(r.affiliate),
-                    d(r.joined_on),
-                    d(r.lapsed_on),
-                )
+                (pk, person_id, r[NUM], r[BRANCH], r[CATEGORY], affiliate(r[AFFILIATE]), r[JOINED], r[LAPSED])
                 for (r, person_id), pk in zip(rows, ids, strict=True)
             ],
         )
 
-    def _update(self, updates: list[tuple[MemberRow, int, int]]) -> None:
+    def _update(self, updates: list[tuple[tuple, int, int]]) -> None:
         """Rows whose membership number is already held: bring the records up to date."""
         memberships = Membership.objects.in_bulk([m for _, m, _ in updates])
         people = Person.objects.in_bulk([p for _, _, p in updates])
+        day = lambda text: date.fromisoformat(text) if text else None  # noqa: E731
         changed_m, changed_p = [], []
         for row, mid, pid in updates:
             m, p = memberships[mid], people[pid]
             new_m = {
-                "branch_id": row.branch_id,
-                "category": row.category,
-                "affiliate_id": self._affiliate_id(row.affiliate),
-                "joined_on": row.joined_on,
-                "lapsed_on": row.lapsed_on,
+                "branch_id": row[BRANCH],
+                "category": row[CATEGORY],
+                "affiliate_id": self._affiliate_id(row[AFFILIATE]),
+                "joined_on": day(row[JOINED]),
+                "lapsed_on": day(row[LAPSED]),
             }
             if any(getattr(m, k) != v for k, v in new_m.items()):
                 for k, v in new_m.items():
@@ -405,16 +459,16 @@ class _Writer:
             if p.erased_at:
                 continue  # an erased person is not brought back by an old file
             new_p = {
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "email": row.email,
-                "email_key": row.email_key,
-                "name_key": row.name_key,
-                "phone": row.phone,
-                "postcode": row.postcode,
-                "consent_email_on": row.consent_email or p.consent_email_on,
-                "consent_phone_on": row.consent_phone or p.consent_phone_on,
-                "consent_data_processing_on": row.consent_data_processing or p.consent_data_processing_on,
+                "first_name": row[FIRST],
+                "last_name": row[LAST],
+                "email": row[EMAIL],
+                "email_key": row[EMAIL_KEY],
+                "name_key": row[NAME_KEY],
+                "phone": row[PHONE],
+                "postcode": row[POSTCODE],
+                "consent_email_on": day(row[C_EMAIL]) or p.consent_email_on,
+                "consent_phone_on": day(row[C_PHONE]) or p.consent_phone_on,
+                "consent_data_processing_on": day(row[C_DATA]) or p.consent_data_processing_on,
             }
             if any(getattr(p, k) != v for k, v in new_p.items()):
                 for k, v in new_p.items():
