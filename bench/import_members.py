@@ -57,7 +57,10 @@ def make_file(path: Path, rows: int) -> None:
     from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
     from groundswell.members.demo import synthetic_rows
 
-    codes = [line.split(",")[0] for line in (ROOT / "src/groundswell/data/constituency_centroids.csv").read_text().splitlines()[1:]]
+    codes = [
+        line.split(",")[0]
+        for line in (ROOT / "src/groundswell/data/constituency_centroids.csv").read_text().splitlines()[1:]
+    ]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow([*HEADER, *CONSENT_COLUMNS])
@@ -98,10 +101,28 @@ def run_baseline(path: Path) -> dict:
                 aff = affiliates[r[8]]
             email = r[3].lower()
             name_key = f"{r[1].lower()}|{r[2].lower()}|{r[5].replace(' ', '')}"
-            people.append((i, r[1], r[2], r[3], email, name_key, r[4], r[5], r[11] or None, r[12] or None, r[13] or None, False, now))
+            people.append(
+                (
+                    i,
+                    r[1],
+                    r[2],
+                    r[3],
+                    email,
+                    name_key,
+                    r[4],
+                    r[5],
+                    r[11] or None,
+                    r[12] or None,
+                    r[13] or None,
+                    False,
+                    now,
+                )
+            )
             memberships.append((i, i, r[0], branch_ids[r[6]], r[7], aff, r[9], r[10] or None))
-    pcols = ("id, first_name, last_name, email, email_key, name_key, phone, postcode, consent_email_on, "
-             "consent_phone_on, consent_data_processing_on, synthetic, created_at")
+    pcols = (
+        "id, first_name, last_name, email, email_key, name_key, phone, postcode, consent_email_on, "
+        "consent_phone_on, consent_data_processing_on, synthetic, created_at"
+    )
     mcols = "id, person_id, membership_number, branch_id, category, affiliate_id, joined_on, lapsed_on"
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
@@ -115,7 +136,9 @@ def run_baseline(path: Path) -> dict:
         else:
             people = [(*p[:-1], str(p[-1].replace(tzinfo=None))) for p in people]
             cur.executemany(f"INSERT INTO members_person ({pcols}) VALUES ({', '.join(['%s'] * 13)})", people)
-            cur.executemany(f"INSERT INTO members_membership ({mcols}) VALUES ({', '.join(['%s'] * 8)})", memberships)
+            cur.executemany(
+                f"INSERT INTO members_membership ({mcols}) VALUES ({', '.join(['%s'] * 8)})", memberships
+            )
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows": len(memberships), "peak_rss_mb": peak_rss_mb()}
 
@@ -130,7 +153,9 @@ def worker(kind: str, path: Path, home: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--worker", choices=["ours", "baseline"])
     parser.add_argument("--file", type=Path)
@@ -156,14 +181,19 @@ def main() -> None:
                 home.mkdir()
                 proc = subprocess.run(
                     [sys.executable, __file__, "--worker", kind, "--file", str(path), "--home", str(home)],
-                    env=env, capture_output=True, text=True, check=False,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
                 )
                 if proc.returncode:
                     sys.exit(f"{db} {kind} failed:\n{proc.stderr}")
                 results.append((db, kind, json.loads(proc.stdout.strip().splitlines()[-1])))
                 (home / "groundswell.sqlite3").unlink(missing_ok=True)
     print(f"\nmembers import, {args.rows:,} rows, {os.cpu_count()} cores")
-    print(f"{'database':<11} {'run':<9} {'seconds':>8} {'rows/s':>10} {'vs baseline':>12} {'peak RSS MB':>12}")
+    print(
+        f"{'database':<11} {'run':<9} {'seconds':>8} {'rows/s':>10} {'vs baseline':>12} {'peak RSS MB':>12}"
+    )
     base: dict[str, float] = {}
     for db, kind, r in results:
         rate = r["rows"] / r["seconds"]

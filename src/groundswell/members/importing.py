@@ -382,21 +382,7 @@ class _Writer:
         synthetic, created = self.synthetic, self.created_at
         self._insert(
             Person,
-            [
-                "id",
-                "first_name",
-                "last_name",
-                "email",
-                "email_key",
-                "name_key",
-                "phone",
-                "postcode",
-                "consent_email_on",
-                "consent_phone_on",
-                "consent_data_processing_on",
-                "synthetic",
-                "created_at",
-            ],
+            ["id", *Person.DETAIL_FIELDS, "synthetic", "created_at"],
             [
                 (
                     pk,
@@ -477,21 +463,7 @@ class _Writer:
         Membership.objects.bulk_update(
             changed_m, ["branch_id", "category", "affiliate_id", "joined_on", "lapsed_on"]
         )
-        Person.objects.bulk_update(
-            changed_p,
-            [
-                "first_name",
-                "last_name",
-                "email",
-                "email_key",
-                "name_key",
-                "phone",
-                "postcode",
-                "consent_email_on",
-                "consent_phone_on",
-                "consent_data_processing_on",
-            ],
-        )
+        Person.objects.bulk_update(changed_p, Person.DETAIL_FIELDS)
         self.result.updated_memberships += len(changed_m)
 
     def finish(self) -> None:

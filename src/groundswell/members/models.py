@@ -65,6 +65,12 @@ class Person(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
 
+    # What a members file sets: the order is the importer's column order.
+    DETAIL_FIELDS = (
+        "first_name", "last_name", "email", "email_key", "name_key", "phone", "postcode",
+        "consent_email_on", "consent_phone_on", "consent_data_processing_on",
+    )  # fmt: skip
+
     class Meta:
         verbose_name_plural = "people"
         indexes = [models.Index(fields=["last_name", "first_name"])]
@@ -102,7 +108,8 @@ class Membership(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["branch", "category"]),
+            # covers the dashboard's counts of current memberships by branch and category
+            models.Index(fields=["branch", "category", "lapsed_on"], name="membership_branch_cat_lapsed"),
             models.Index(fields=["category", "joined_on"]),
         ]
         constraints = [

@@ -117,12 +117,11 @@ def membership_stats(user, *, top_branches: int = 15, on: date | None = None) ->
     by_category = {c.value: 0 for c in Category}
     for row in qs.values("category").annotate(n=Count("id")).order_by():
         by_category[row["category"]] = row["n"]
-    by_branch = [
-        (r["branch__ons_code"], r["branch__name"], r["n"])
-        for r in qs.values("branch__ons_code", "branch__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "branch__name")[:top_branches]
-    ]
+    # Group on the branch id alone (an index scan), then name the few branches shown:
+    # grouping on the joined names costs seconds at half a million members.
+    top = list(qs.values("branch_id").annotate(n=Count("id")).order_by("-n", "branch_id")[:top_branches])
+    names = Branch.objects.in_bulk([r["branch_id"] for r in top])
+    by_branch = [(names[r["branch_id"]].ons_code, names[r["branch_id"]].name, r["n"]) for r in top]
     total_people = qs.values("person_id").distinct().count()
     return MembershipStats(
         total_people=total_people,

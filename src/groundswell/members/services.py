@@ -111,18 +111,7 @@ def person_merge(*, keep: Person, merge: Person, actor) -> Person:
     if keep.pk == merge.pk:
         raise ValueError("cannot merge a person with themselves")
     Membership.objects.filter(person=merge).update(person=keep)
-    for name in (
-        "first_name",
-        "last_name",
-        "email",
-        "email_key",
-        "name_key",
-        "phone",
-        "postcode",
-        "consent_email_on",
-        "consent_phone_on",
-        "consent_data_processing_on",
-    ):
+    for name in Person.DETAIL_FIELDS:
         if not getattr(keep, name) and getattr(merge, name):
             setattr(keep, name, getattr(merge, name))
     keep.save()
