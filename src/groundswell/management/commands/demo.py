@@ -50,8 +50,8 @@ class Command(BaseCommand):
         have = Person.objects.filter(synthetic=True).count()
         if have < members:
             self._add_members(members - have, have, console, quiet)
-        console.print(f"Synthetic members: {Person.objects.filter(synthetic=True).count()}")
         self._users()
+        console.print(f"Synthetic people: {Person.objects.filter(synthetic=True).count()}")
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
         table.add_column("role")
