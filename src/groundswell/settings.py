@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "groundswell",
     "groundswell.accounts",
     "groundswell.members",
+    "groundswell.ballots",
 ]
 
 MIDDLEWARE = [

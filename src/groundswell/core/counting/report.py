@@ -1,0 +1,104 @@
+"""The count report: the JSON shape of DESIGN.md, versioned so outside tools can re-check it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round (stage) of a count.
+
+    `tallies` are the votes each candidate still in the count held at the start of the
+    round (elected candidates included); `exhausted` the papers with no further preference
+    so far. The round's action follows: who was `elected` on these tallies, whose papers
+    were `eliminated` (excluded), and where the moved votes went (`transfers`); for STV
+    `surplus_of` names the candidate whose surplus was transferred.
+    """
+
+    tallies: dict[str, float]
+    elected: list[str] = field(default_factory=list)
+    eliminated: list[str] = field(default_factory=list)
+    exhausted: float = 0
+    transfers: dict[str, float] = field(default_factory=dict)
+    surplus_of: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {
+            "tallies": self.tallies,
+            "elected": self.elected,
+            "eliminated": self.eliminated,
+            "exhausted": self.exhausted,
+            "transfers": self.transfers,
+        }
+        if self.surplus_of is not None:
+            out["surplus_of"] = self.surplus_of
+        return out
+
+
+@dataclass(frozen=True)
+class TieBreak:
+    """A tie resolved during the count: how (`lookback` to an earlier round, or `lot`)."""
+
+    round: int
+    purpose: str  # "exclusion", "surplus order", "election"
+    tied: list[str]
+    method: str
+    chosen: str
+    seed: int | None = None
+    looked_back_to: int | None = None
+
+    def to_dict(self) -> dict:
+        out = {"round": self.round, "purpose": self.purpose, "tied": self.tied, "method": self.method,
+               "chosen": self.chosen}
+        if self.method == "lot":
+            out["seed"] = self.seed
+        if self.looked_back_to is not None:
+            out["looked_back_to"] = self.looked_back_to
+        return out
+
+
+@dataclass(frozen=True)
+class CountReport:
+    method: str
+    seats: int
+    candidates: list[str]
+    valid: int
+    invalid: int
+    quota: float | None
+    winners: list[str]
+    rounds: list[Round]
+    tie_breaks: list[TieBreak]
+    seed: int
+    by_category: dict[str, dict[str, int]] | None = None
+    invalid_ballots: list[dict] = field(default_factory=list)
+    title: str = ""
+
+    def to_dict(self) -> dict:
+        out: dict = {
+            "version": REPORT_VERSION,
+            "method": self.method,
+            "seats": self.seats,
+            "candidates": self.candidates,
+            "valid": self.valid,
+            "invalid": self.invalid,
+            "quota": self.quota,
+            "winners": self.winners,
+            "rounds": [r.to_dict() for r in self.rounds],
+        }
+        if self.by_category is not None:
+            out["by_category"] = self.by_category
+        out["tie_breaks"] = [t.to_dict() for t in self.tie_breaks]
+        out["seed"] = self.seed
+        if self.invalid_ballots:
+            out["invalid_ballots"] = self.invalid_ballots
+        if self.title:
+            out["title"] = self.title
+        return out
+
+
+def invalid_list(ballots) -> list[dict]:
+    """The invalid papers of a `Ballots`, as the report lists them."""
+    return [{"line": b.line, "reason": b.reason, "weight": b.weight} for b in ballots.invalid_ballots]

@@ -1,0 +1,63 @@
+"""Breaking ties as DESIGN.md says: look back to earlier rounds, then draw lots from a seed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from groundswell.core.counting.report import TieBreak
+
+
+class TieBreaker:
+    """Resolves ties reproducibly: the same seed and the same history give the same choice."""
+
+    def __init__(self, candidates: Sequence[str], seed: int) -> None:
+        self.candidates = list(candidates)
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.record: list[TieBreak] = []
+
+    def pick(
+        self,
+        tied: Sequence[int],
+        history: Sequence[np.ndarray],
+        *,
+        lowest: bool,
+        round_no: int,
+        purpose: str,
+    ) -> int:
+        """One of `tied`: the lowest (or highest) at the most recent earlier round where the
+        tied candidates' totals differed, narrowing round by round; else by lot."""
+        group = sorted(tied)
+        if len(group) == 1:
+            return group[0]
+        looked_back_to = None
+        for back in range(len(history) - 1, -1, -1):
+            values = history[back][group]
+            if np.all(values == values[0]):
+                continue
+            target = values.min() if lowest else values.max()
+            group = [c for c, v in zip(group, values, strict=True) if v == target]
+            looked_back_to = back + 1
+            if len(group) == 1:
+                break
+        names = [self.candidates[c] for c in sorted(tied)]
+        if len(group) == 1:
+            chosen = group[0]
+            method = "lookback"
+        else:
+            chosen = group[int(self.rng.integers(len(group)))]
+            method = "lot"
+        self.record.append(
+            TieBreak(
+                round=round_no,
+                purpose=purpose,
+                tied=names,
+                method=method,
+                chosen=self.candidates[chosen],
+                seed=self.seed if method == "lot" else None,
+                looked_back_to=looked_back_to,
+            )
+        )
+        return chosen
