@@ -7,6 +7,7 @@ writes), so every endpoint applies the same role checks as its page.
 from ninja import NinjaAPI
 
 from groundswell.accounts.api_auth import RoleSessionAuth
+from groundswell.ballots.api import router as ballots_router
 from groundswell.members.api import router as members_router
 
 api = NinjaAPI(
@@ -17,3 +18,4 @@ api = NinjaAPI(
     auth=RoleSessionAuth(),
 )
 api.add_router("/", members_router)
+api.add_router("/", ballots_router)

@@ -134,6 +134,8 @@ TASKS = {
 }
 
 globals().update(config.email_from_url(os.environ.get("EMAIL_URL")))
+# Where people reach this site: used in links sent by email.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Groundswell <noreply@localhost>")
 
 LOGGING = {

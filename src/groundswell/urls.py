@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from groundswell.api import api
+from groundswell.ballots import views as ballot_views
 from groundswell.members import views as member_views
 
 admin.site.site_header = "Groundswell administration"
@@ -11,6 +12,9 @@ urlpatterns = [
     path("me/data.json", member_views.my_data, name="my_data"),
     path("accounts/", include("groundswell.accounts.urls")),
     path("members/", include("groundswell.members.urls")),
+    path("ballots/", include("groundswell.ballots.urls")),
+    path("vote/", include("groundswell.ballots.vote_urls")),
+    path("results/", ballot_views.results_list, name="results"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -52,7 +52,10 @@ def count_cli(path: Path, tmp_path: Path) -> dict:
     env.pop("DATABASE_URL", None)
     proc = subprocess.run(
         [sys.executable, "-m", "groundswell.cli", "count", str(path), "--method", "irv", "--json"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -76,7 +79,8 @@ def test_2015_first_preferences_by_category_with_synthetic_lower_preferences(tmp
     n = write_ballots(tmp_path / "2015.csv", expected, lower_preferences=True)
     report = count_cli(tmp_path / "2015.csv", tmp_path)
     assert report["valid"] == n == 422_664
-    assert report["by_category"] == {cat: {c: expected[cat].get(c, 0) for c in report["candidates"]}
-                                     for cat in expected}
+    assert report["by_category"] == {
+        cat: {c: expected[cat].get(c, 0) for c in report["candidates"]} for cat in expected
+    }
     assert report["winners"] == ["Jeremy Corbyn"]
     assert report["rounds"][0]["tallies"]["Jeremy Corbyn"] == 251_417  # 59.5%: round one

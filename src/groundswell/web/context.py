@@ -9,4 +9,5 @@ def navigation(request) -> dict:
         "roles": roles,
         "can_manage_members": bool(roles & {"national_admin", "branch_organiser"}),
         "is_national_admin": "national_admin" in roles,
+        "can_run_ballots": bool(roles & {"national_admin", "returning_officer"}),
     }

@@ -12,7 +12,7 @@ from groundswell.core.formats.errors import FormatError
         ("three 1\n0\n", 1, "CANDIDATES SEATS"),
         ('2 1\n1 1 2\n0\n"A"\n"B"\n', 2, "WEIGHT PREF"),
         ('2 1\n1 1 x 0\n0\n"A"\n"B"\n', 2, "not whole numbers"),
-        ('2 1\n1 1 2 0\n', 2, "no '0' line"),
+        ("2 1\n1 1 2 0\n", 2, "no '0' line"),
         ('2 1\n1 1 2 0\n0\n"A"\n', 4, "2 candidates declared"),
         ('2 1\n1 1 2 0\n0\n"A\n"B"\n', 4, "unclosed quote"),
     ],

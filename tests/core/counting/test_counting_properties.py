@@ -23,8 +23,13 @@ def elections(draw, min_candidates=2, max_candidates=5, max_papers=60):
             max_size=max_papers,
         )
     )
-    cats = draw(st.lists(st.sampled_from(["member", "registered_supporter", "affiliated_supporter"]),
-                         min_size=len(papers), max_size=len(papers)))
+    cats = draw(
+        st.lists(
+            st.sampled_from(["member", "registered_supporter", "affiliated_supporter"]),
+            min_size=len(papers),
+            max_size=len(papers),
+        )
+    )
     return CANDIDATES[:n], papers, cats
 
 
@@ -43,8 +48,9 @@ def test_the_result_does_not_depend_on_the_order_of_ballots(election, method, se
     shuffled = list(zip(papers, cats, strict=True))
     rnd.shuffle(shuffled)
     a = count(build(candidates, papers, cats), method=method, seats=seats).to_dict()
-    b = count(build(candidates, [p for p, _ in shuffled], [c for _, c in shuffled]), method=method,
-              seats=seats).to_dict()
+    b = count(
+        build(candidates, [p for p, _ in shuffled], [c for _, c in shuffled]), method=method, seats=seats
+    ).to_dict()
     assert a == b
 
 

@@ -83,7 +83,7 @@ class Ballots:
                 weights=self.weights[mask],
                 minlength=len(self.candidates),
             )
-            out[name] = {c: int(round(v)) for c, v in zip(self.candidates, counts, strict=True)}
+            out[name] = {c: int(round(v)) for c, v in zip(self.candidates, counts, strict=True)}  # noqa: RUF046
         return out
 
     def ignoring_categories(self) -> tuple[np.ndarray, np.ndarray]:
@@ -180,7 +180,9 @@ class BallotBuilder:
         else:
             self.more_invalid += 1
 
-    def add(self, ranking: Sequence[int], *, weight: int = 1, category: str | None = None, line: int = 0) -> bool:
+    def add(
+        self, ranking: Sequence[int], *, weight: int = 1, category: str | None = None, line: int = 0
+    ) -> bool:
         """Adds one paper ranking candidate indices (0-based). Returns whether it was valid."""
         n = len(self.candidates)
         seen: set[int] = set()
@@ -203,7 +205,9 @@ class BallotBuilder:
         self._counts[key] = self._counts.get(key, 0) + weight
         return True
 
-    def add_names(self, names: Sequence[str], *, weight: int = 1, category: str | None = None, line: int = 0) -> bool:
+    def add_names(
+        self, names: Sequence[str], *, weight: int = 1, category: str | None = None, line: int = 0
+    ) -> bool:
         index = {name: i for i, name in enumerate(self.candidates)}
         ranking = []
         for name in names:

@@ -42,4 +42,3 @@ def count_fptp(ballots: Ballots, *, seats: int = 1, seed: int | None = None) -> 
         invalid_ballots=invalid_list(ballots),
         title=ballots.title,
     )
-

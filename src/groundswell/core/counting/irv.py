@@ -33,8 +33,13 @@ def count_irv(ballots: Ballots, *, seed: int | None = None) -> CountReport:
         active = [c for c in range(n) if continuing[c]]
         total = int(tallies[active].sum())
         round_no = len(history) + 1
-        entry = {"tallies": {names[c]: int(tallies[c]) for c in active}, "exhausted": exhausted,
-                 "elected": [], "eliminated": [], "_tallies": tallies}
+        entry = {
+            "tallies": {names[c]: int(tallies[c]) for c in active},
+            "exhausted": exhausted,
+            "elected": [],
+            "eliminated": [],
+            "_tallies": tallies,
+        }
         rounds.append(entry)
         if not active or total == 0:
             break
@@ -60,8 +65,13 @@ def count_irv(ballots: Ballots, *, seed: int | None = None) -> CountReport:
                 for name in rounds[i + 1]["tallies"]
             }
         report_rounds.append(
-            Round(tallies=entry["tallies"], elected=entry["elected"], eliminated=entry["eliminated"],
-                  exhausted=entry["exhausted"], transfers=transfers)
+            Round(
+                tallies=entry["tallies"],
+                elected=entry["elected"],
+                eliminated=entry["eliminated"],
+                exhausted=entry["exhausted"],
+                transfers=transfers,
+            )
         )
     valid = ballots.valid
     return CountReport(

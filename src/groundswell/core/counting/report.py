@@ -51,8 +51,13 @@ class TieBreak:
     looked_back_to: int | None = None
 
     def to_dict(self) -> dict:
-        out = {"round": self.round, "purpose": self.purpose, "tied": self.tied, "method": self.method,
-               "chosen": self.chosen}
+        out = {
+            "round": self.round,
+            "purpose": self.purpose,
+            "tied": self.tied,
+            "method": self.method,
+            "chosen": self.chosen,
+        }
         if self.method == "lot":
             out["seed"] = self.seed
         if self.looked_back_to is not None:
@@ -94,8 +99,6 @@ class CountReport:
         out["seed"] = self.seed
         if self.invalid_ballots:
             out["invalid_ballots"] = self.invalid_ballots
-        if self.title:
-            out["title"] = self.title
         return out
 
 

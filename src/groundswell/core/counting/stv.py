@@ -92,8 +92,9 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
             for c in rest:
                 continuing[c] = False
                 elected.append(c)
-            rounds.append(Round(tallies=start, elected=[names[c] for c in newly + rest],
-                                exhausted=start_exhausted))
+            rounds.append(
+                Round(tallies=start, elected=[names[c] for c in newly + rest], exhausted=start_exhausted)
+            )
             break
 
         before = tallies.copy()
@@ -106,8 +107,9 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
             c = ties.pick(tied, history, lowest=False, round_no=round_no, purpose="surplus order")
             pending.remove(c)
             surplus_of = names[c]
-            exhausted_u += _transfer_surplus(c, prefs_p, rows, papers, value, holder, tallies,
-                                             continuing, quota_u)
+            exhausted_u += _transfer_surplus(
+                c, prefs_p, rows, papers, value, holder, tallies, continuing, quota_u
+            )
         else:
             pending.clear()  # surpluses of zero: nothing to transfer
             low = min(tallies[c] for c in remaining)
@@ -123,8 +125,14 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
             if continuing[k] and tallies[k] != before[k]
         }
         rounds.append(
-            Round(tallies=start, elected=[names[c] for c in newly], eliminated=eliminated,
-                  exhausted=start_exhausted, transfers=transfers, surplus_of=surplus_of)
+            Round(
+                tallies=start,
+                elected=[names[c] for c in newly],
+                eliminated=eliminated,
+                exhausted=start_exhausted,
+                transfers=transfers,
+                surplus_of=surplus_of,
+            )
         )
         history.append(before)
 

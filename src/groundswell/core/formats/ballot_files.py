@@ -119,14 +119,17 @@ def parse_csv(
             filename=filename,
         )
     width = len(header)
-    errors = [RowError(n, "", f"expected {width} fields, found {len(r)}") for n, r in rows[1:]
-              if r and len(r) != width]
+    errors = [
+        RowError(n, "", f"expected {width} fields, found {len(r)}")
+        for n, r in rows[1:]
+        if r and len(r) != width
+    ]
     if errors:
         raise FormatError(errors[:1000], filename=filename, truncated=max(0, len(errors) - 1000))
     if candidates is None:
         seen: dict[str, None] = {}
         for _, r in rows[1:]:
-            for name in r[1 if has_category else 0:]:
+            for name in r[1 if has_category else 0 :]:
                 if name.strip():
                     seen.setdefault(name.strip(), None)
         candidates = list(seen)
@@ -135,14 +138,16 @@ def parse_csv(
         if not r:
             continue
         category = r[0].strip() if has_category else None
-        names = [x.strip() for x in r[1 if has_category else 0:]]
+        names = [x.strip() for x in r[1 if has_category else 0 :]]
         if "" in names:  # a gap: preferences after it do not count
             names = names[: names.index("")]
         builder.add_names(names, category=category, line=n)
     return builder.build()
 
 
-def write_blt(candidates: Sequence[str], seats: int, papers: Iterable[Sequence[int]], *, title: str = "") -> str:
+def write_blt(
+    candidates: Sequence[str], seats: int, papers: Iterable[Sequence[int]], *, title: str = ""
+) -> str:
     """An ERS .blt text, one line per paper in the order given (weight 1 each)."""
     out = io.StringIO()
     out.write(f"{len(candidates)} {seats}\n")

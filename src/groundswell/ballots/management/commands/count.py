@@ -22,14 +22,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--method", choices=METHODS, default=None,
-                            help="default: irv for one seat, stv for several")
+        parser.add_argument(
+            "--method", choices=METHODS, default=None, help="default: irv for one seat, stv for several"
+        )
         parser.add_argument("--seats", type=int, default=None, help="default: as the .blt file says, else 1")
         parser.add_argument("--json", action="store_true", help="print the versioned JSON report")
-        parser.add_argument("--seed", type=int, default=None,
-                            help="seed for drawing lots (default: derived from the ballots)")
-        parser.add_argument("--candidates", default=None,
-                            help="CSV only: comma-separated candidate names, for candidates no paper ranks")
+        parser.add_argument(
+            "--seed", type=int, default=None, help="seed for drawing lots (default: derived from the ballots)"
+        )
+        parser.add_argument(
+            "--candidates",
+            default=None,
+            help="CSV only: comma-separated candidate names, for candidates no paper ranks",
+        )
 
     def handle(self, *args, file: Path, method, seats, json: bool, seed, candidates, **options):
         if not file.is_file():
@@ -57,9 +62,11 @@ class Command(BaseCommand):
     def _table(self, report) -> None:
         console = Console()
         title = report.title or "Count"
-        console.print(f"[bold]{title}[/bold]: {report.method.upper()}, {report.seats} seat(s); "
-                      f"valid {report.valid:,}, invalid {report.invalid:,}"
-                      + (f", quota {report.quota:,}" if report.quota is not None else ""))
+        console.print(
+            f"[bold]{title}[/bold]: {report.method.upper()}, {report.seats} seat(s); "
+            f"valid {report.valid:,}, invalid {report.invalid:,}"
+            + (f", quota {report.quota:,}" if report.quota is not None else "")
+        )
         table = Table(show_lines=False)
         table.add_column("Candidate")
         for i in range(len(report.rounds)):
@@ -69,8 +76,13 @@ class Command(BaseCommand):
             for r in report.rounds:
                 v = r.tallies.get(name)
                 mark = "*" if name in r.elected else ("x" if name in r.eliminated else "")
-                cells.append("" if v is None else f"{v:,.5g}{mark}" if isinstance(v, float) and v != int(v)
-                             else f"{int(v):,}{mark}")
+                cells.append(
+                    ""
+                    if v is None
+                    else f"{v:,.5g}{mark}"
+                    if isinstance(v, float) and v != int(v)
+                    else f"{int(v):,}{mark}"
+                )
             table.add_row(name, *cells)
         table.add_row("exhausted", *[f"{r.exhausted:,}" for r in report.rounds])
         console.print(table)
@@ -84,8 +96,10 @@ class Command(BaseCommand):
                 cat.add_row(name, *[f"{report.by_category[c][name]:,}" for c in report.by_category])
             console.print(cat)
         for t in report.tie_breaks:
-            console.print(f"Tie in round {t.round} ({t.purpose}) between {', '.join(t.tied)}: "
-                          f"{t.chosen} by {t.method}" + (f" (seed {t.seed})" if t.seed is not None else ""))
+            console.print(
+                f"Tie in round {t.round} ({t.purpose}) between {', '.join(t.tied)}: "
+                f"{t.chosen} by {t.method}" + (f" (seed {t.seed})" if t.seed is not None else "")
+            )
         console.print(f"[bold]Elected:[/bold] {', '.join(report.winners) or 'nobody'}")
 
 

@@ -1,0 +1,193 @@
+"""JSON endpoints for ballots: running them (returning officers), voting (a credential is
+the key, no sign-in), and published results (anyone)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from groundswell.accounts.api_auth import roles
+from groundswell.accounts.models import Role
+from groundswell.ballots import selectors, services
+from groundswell.ballots.models import Ballot
+
+router = Router(tags=["ballots"])
+RUNNERS = roles(Role.RETURNING_OFFICER, Role.NATIONAL_ADMIN)
+
+
+class BallotIn(Schema):
+    title: str
+    description: str = ""
+    method: str = "irv"
+    seats: int = 1
+    candidates: list[str]
+    eligible_categories: list[str]
+    freeze_date: date
+    min_membership_days: int = 0
+    opens_at: datetime
+    closes_at: datetime
+
+
+class BallotOut(Schema):
+    id: int
+    title: str
+    method: str
+    seats: int
+    candidates: list[str]
+    eligible_categories: list[str]
+    freeze_date: date
+    opens_at: datetime
+    closes_at: datetime
+    status: str
+    electorate_size: int
+    cast: int
+
+    @staticmethod
+    def of(ballot: Ballot) -> BallotOut:
+        return BallotOut(
+            id=ballot.pk,
+            title=ballot.title,
+            method=ballot.method,
+            seats=ballot.seats,
+            candidates=list(ballot.candidates.values_list("name", flat=True)),
+            eligible_categories=ballot.eligible_categories,
+            freeze_date=ballot.freeze_date,
+            opens_at=ballot.opens_at,
+            closes_at=ballot.closes_at,
+            status=ballot.status,
+            electorate_size=ballot.electorate_size,
+            cast=selectors.ballot_turnout(ballot).cast,
+        )
+
+
+class VoteIn(Schema):
+    credential: str
+    ranking: list[str] | list[int]
+
+
+class ReceiptOut(Schema):
+    tracker: str
+    ballot: str
+
+
+class TrackerOut(Schema):
+    tracker: str
+    counted: bool
+
+
+class FileOut(Schema):
+    name: str
+    sha256: str
+    size: int
+    url: str
+
+
+class ResultOut(Schema):
+    ballot: BallotOut
+    result: dict
+    files: list[FileOut]
+
+
+def _ballot(request, ballot_id: int) -> Ballot:
+    ballot = selectors.ballots_for(request.user).filter(pk=ballot_id).first()
+    if ballot is None:
+        raise HttpError(404, "No such ballot.")
+    return ballot
+
+
+@router.get("/ballots", auth=RUNNERS, response=list[BallotOut], summary="Every ballot (returning officers)")
+def list_ballots(request):
+    return [BallotOut.of(b) for b in selectors.ballots_for(request.user)]
+
+
+@router.post("/ballots", auth=RUNNERS, response={201: BallotOut}, summary="Create a draft ballot")
+def create_ballot(request, payload: BallotIn):
+    try:
+        ballot = services.ballot_create(actor=request.user, **payload.dict())
+    except services.BallotError as exc:
+        raise HttpError(422, str(exc)) from None
+    return 201, BallotOut.of(ballot)
+
+
+@router.get("/ballots/{ballot_id}", auth=RUNNERS, response=BallotOut, summary="One ballot and its turnout")
+def get_ballot(request, ballot_id: int):
+    return BallotOut.of(_ballot(request, ballot_id))
+
+
+def _act(request, ballot_id: int, do) -> BallotOut:
+    ballot = _ballot(request, ballot_id)
+    try:
+        do(ballot=ballot, actor=request.user)
+    except services.BallotError as exc:
+        raise HttpError(409, str(exc)) from None
+    ballot.refresh_from_db()
+    return BallotOut.of(ballot)
+
+
+@router.post(
+    "/ballots/{ballot_id}/open", auth=RUNNERS, response=BallotOut, summary="Open: freeze the electorate"
+)
+def open_ballot(request, ballot_id: int):
+    return _act(request, ballot_id, services.ballot_open_start)
+
+
+@router.post("/ballots/{ballot_id}/close", auth=RUNNERS, response=BallotOut, summary="Close and count")
+def close_ballot(request, ballot_id: int):
+    return _act(request, ballot_id, services.ballot_close)
+
+
+@router.post("/ballots/{ballot_id}/publish", auth=RUNNERS, response=BallotOut, summary="Publish the result")
+def publish_ballot(request, ballot_id: int):
+    return _act(request, ballot_id, services.ballot_publish)
+
+
+@router.post("/vote", auth=None, response={201: ReceiptOut}, summary="Cast a ballot with a voting code")
+def vote(request, payload: VoteIn):
+    """`ranking` holds candidate names (or 0-based positions), first preference first."""
+    elector = selectors.elector_for_credential(services.normalise_credential(payload.credential))
+    if elector is None:
+        raise HttpError(403, "that voting code is not valid")
+    ranking = list(payload.ranking)
+    if ranking and isinstance(ranking[0], str):
+        positions = dict(elector.ballot.candidates.values_list("name", "position"))
+        unknown = [name for name in ranking if name not in positions]
+        if unknown:
+            raise HttpError(422, f"not a candidate on this ballot: {unknown[0]}")
+        ranking = [positions[name] for name in ranking]
+    try:
+        cast = services.ballot_cast(credential=payload.credential, ranking=ranking)
+    except services.AlreadyVoted as exc:
+        raise HttpError(409, str(exc)) from None
+    except services.BallotError as exc:
+        raise HttpError(422, str(exc)) from None
+    return 201, ReceiptOut(tracker=cast.tracker, ballot=elector.ballot.title)
+
+
+def _published(ballot_id: int) -> Ballot:
+    ballot = selectors.published_ballots().filter(pk=ballot_id).first()
+    if ballot is None:
+        raise HttpError(404, "No published result.")
+    return ballot
+
+
+@router.get("/results/{ballot_id}", auth=None, response=ResultOut, summary="A published result")
+def result(request, ballot_id: int):
+    ballot = _published(ballot_id)
+    files = [
+        FileOut(name=f.name, sha256=f.sha256, size=f.size, url=f"/ballots/{ballot.pk}/files/{f.name}")
+        for f in ballot.files.order_by("name").only("name", "sha256", "size")
+    ]
+    return ResultOut(ballot=BallotOut.of(ballot), result=ballot.result, files=files)
+
+
+@router.get(
+    "/results/{ballot_id}/trackers/{tracker}",
+    auth=None,
+    response=TrackerOut,
+    summary="Was the ballot with this tracker counted?",
+)
+def tracker(request, ballot_id: int, tracker: str):
+    ballot = _published(ballot_id)
+    return TrackerOut(tracker=tracker, counted=selectors.tracker_published(ballot, tracker))

@@ -1,0 +1,73 @@
+"""Reads for ballots: who sees which ballot, turnout, and the tracker lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from groundswell.accounts.models import Role
+from groundswell.accounts.selectors import has_role
+from groundswell.ballots.models import Ballot, CastBallot, Elector, PublishedFile, SpentCredential
+
+
+def can_run_ballots(user) -> bool:
+    return has_role(user, Role.RETURNING_OFFICER, Role.NATIONAL_ADMIN)
+
+
+def ballots_for(user) -> QuerySet[Ballot]:
+    """Returning officers and national admins see every ballot; nobody else runs them."""
+    if can_run_ballots(user):
+        return Ballot.objects.all()
+    return Ballot.objects.none()
+
+
+def published_ballots() -> QuerySet[Ballot]:
+    return Ballot.objects.filter(status=Ballot.Status.PUBLISHED).order_by("-published_at")
+
+
+def elector_for_credential(code: str) -> Elector | None:
+    return Elector.objects.select_related("ballot").filter(credential=code).first()
+
+
+def credential_spent(code: str) -> bool:
+    return SpentCredential.objects.filter(credential=code).exists()
+
+
+@dataclass(frozen=True)
+class Turnout:
+    electorate: int
+    cast: int
+    by_category: list[tuple[str, int, int, float]]  # (category, electorate, cast, percent)
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.cast / self.electorate if self.electorate else 0.0
+
+
+def ballot_turnout(ballot: Ballot) -> Turnout:
+    cast = dict(
+        CastBallot.objects.filter(ballot=ballot)
+        .values("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    cats = list(ballot.electorate_by_category) or sorted(cast)
+    rows = []
+    for c in cats:
+        entitled, voted = int(ballot.electorate_by_category.get(c, 0)), int(cast.get(c, 0))
+        rows.append((c, entitled, voted, 100 * voted / entitled if entitled else 0.0))
+    return Turnout(electorate=ballot.electorate_size, cast=sum(cast.values()), by_category=rows)
+
+
+def tracker_published(ballot: Ballot, tracker: str) -> bool:
+    return CastBallot.objects.filter(ballot=ballot, tracker=tracker.strip().lower()).exists()
+
+
+def published_file(ballot: Ballot, name: str) -> PublishedFile | None:
+    return PublishedFile.objects.filter(ballot=ballot, name=name).first()
+
+
+def postal_electors(ballot: Ballot) -> QuerySet[Elector]:
+    """Electors without an email address: their credentials go by post."""
+    return Elector.objects.filter(ballot=ballot, person__email="").select_related("person").order_by("pk")

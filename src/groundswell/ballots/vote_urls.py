@@ -1,0 +1,12 @@
+from django.urls import path
+
+from groundswell.ballots import voting
+
+app_name = "vote"
+urlpatterns = [
+    path("", voting.vote_start, name="start"),
+    path("ballot/", voting.vote_ballot, name="ballot"),
+    path("review/", voting.vote_review, name="review"),
+    path("cast/", voting.vote_cast, name="cast"),
+    path("receipt/", voting.vote_receipt, name="receipt"),
+]
