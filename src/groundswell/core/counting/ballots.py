@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MAX_INVALID_LISTED = 1000
+DENSE_KEYS = 1 << 22  # up to this many possible (ranking, category) keys, count them in a dense array
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +95,20 @@ class Ballots:
 
 
 def _codes(prefs: np.ndarray, n_candidates: int) -> np.ndarray | None:
-    """Each ranking as one int64 (base n+1 digits), or None when it would overflow."""
+    """Each ranking as one integer (base n+1 digits), or None when it would overflow.
+
+    In-place arithmetic on int32 when the codes fit: this is the hot loop of compressing
+    a million papers."""
     width = prefs.shape[1]
     base = n_candidates + 1
     if width == 0 or base**width >= 2**62:
         return None
-    codes = np.zeros(prefs.shape[0], dtype=np.int64)
+    dtype = np.int32 if base**width * 8 < 2**31 else np.int64
+    codes = np.zeros(prefs.shape[0], dtype=dtype)
     for col in range(width):
-        codes = codes * base + (prefs[:, col].astype(np.int64) + 1)
+        codes *= base
+        codes += prefs[:, col]
+        codes += 1
     return codes
 
 
@@ -129,14 +136,32 @@ def from_array(
     """
     prefs = np.asarray(prefs)
     n = prefs.shape[0]
+    unweighted = weights is None
     weights = np.ones(n, dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
-    category = np.zeros(n, dtype=np.int64) if category is None else np.asarray(category, dtype=np.int64)
+    category = np.zeros(n, dtype=np.int64) if category is None else np.asarray(category)
     keep = prefs[:, 0] >= 0 if n else np.zeros(0, dtype=bool)
-    invalid = int(weights[~keep].sum())
-    prefs, weights, category = prefs[keep], weights[keep], category[keep]
+    invalid = 0
+    if not keep.all():  # papers with no preference at all: set aside (copies only then)
+        invalid = int(weights[~keep].sum())
+        prefs, weights, category = prefs[keep], weights[keep], category[keep]
     codes = _codes(prefs, len(candidates))
-    if codes is not None:
-        key = codes * (len(categories) + 1) + category
+    n_keys = len(categories) + 1
+    if codes is not None and (len(candidates) + 1) ** prefs.shape[1] * n_keys <= DENSE_KEYS:
+        # Small key space (a few candidates): count papers per key in one O(n) pass.
+        key = codes * n_keys
+        key += category.astype(key.dtype, copy=False)
+        totals = np.bincount(key) if unweighted else np.bincount(key, weights=weights).astype(np.int64)
+        uniq = np.flatnonzero(totals)
+        merged = totals[uniq]
+        cat_u = uniq % n_keys
+        rest = uniq // n_keys
+        base = len(candidates) + 1
+        prefs_u = np.empty((uniq.shape[0], prefs.shape[1]), dtype=np.int64)
+        for col in range(prefs.shape[1] - 1, -1, -1):
+            prefs_u[:, col] = rest % base - 1
+            rest //= base
+    elif codes is not None:
+        key = codes.astype(np.int64) * n_keys + category
         uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         merged = np.bincount(inverse.ravel(), weights=weights, minlength=uniq.shape[0]).astype(np.int64)
         prefs_u, cat_u = prefs[first], category[first]
