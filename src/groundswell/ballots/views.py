@@ -155,7 +155,11 @@ def ballot_results(request, ballot_id: int):
     result = ballot.result or {}
     candidates = result.get("candidates", [])
     first = result.get("rounds", [{}])[0].get("tallies", {}) if result.get("rounds") else {}
-    charts = [bar_chart([(c, first.get(c, 0)) for c in candidates], title="First preferences, all electors")]
+    charts = [
+        bar_chart(
+            [(c, first.get(c, 0)) for c in candidates], title="First preferences, all electors", width=460
+        )
+    ]
     by_category = result.get("by_category") or {}
     for category, counts in by_category.items():
         charts.append(

@@ -19,8 +19,8 @@ def bar_chart(
     value_format: str = "{:,.0f}",
 ) -> SafeString:
     """A horizontal bar chart with labels and values, scaled to the largest value."""
-    label_w = 200
-    value_w = 80
+    label_w = int(width * 0.32)
+    value_w = 70
     gap = 6
     top = 28
     height = top + len(items) * (bar_height + gap) + 4

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from groundswell.accounts.models import Role, User
 from groundswell.accounts.services import role_grant, user_create
+from groundswell.ballots.demo import demo_ballots
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
@@ -52,12 +53,21 @@ class Command(BaseCommand):
             self._add_members(members - have, have, console, quiet)
         self._users()
         console.print(f"Synthetic people: {Person.objects.filter(synthetic=True).count()}")
+        code = demo_ballots(
+            officer=User.objects.get(email=DEMO_USERS[2][0]),
+            member_person=User.objects.get(email=DEMO_USERS[4][0]).person,
+        )
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
         table.add_column("role")
         for email, _, role in DEMO_USERS:
             table.add_row(email, Role(role).label)
         Console().print(table)
+        if code:
+            Console().print(
+                f"The demo member's voting code for the open demo ballot: [bold]{code}[/bold] "
+                "(vote at http://127.0.0.1:8000/vote/)"
+            )
 
     def _add_members(self, count: int, start: int, console: Console, quiet: bool) -> None:
         codes = list(Branch.objects.values_list("ons_code", flat=True))
