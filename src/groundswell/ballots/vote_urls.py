@@ -6,7 +6,5 @@ app_name = "vote"
 urlpatterns = [
     path("", voting.vote_start, name="start"),
     path("ballot/", voting.vote_ballot, name="ballot"),
-    path("review/", voting.vote_review, name="review"),
     path("cast/", voting.vote_cast, name="cast"),
-    path("receipt/", voting.vote_receipt, name="receipt"),
 ]

@@ -40,7 +40,7 @@ def vote_start(request):
             else:
                 error = "This ballot is closed."
         else:
-            request.session["vote"] = {"code": normal, "ranking": []}
+            request.session["vote"] = {"code": normal}
             return redirect("vote:ballot")
     return render(
         request, "ballots/vote_start.html", {"code": code, "error": error}, status=400 if error else 200
@@ -71,71 +71,62 @@ def _parse_ranking(request, ballot: Ballot, count: int) -> tuple[list[int], dict
     return [p for p, _ in sorted(marks.items(), key=lambda item: item[1])], marks, ""
 
 
+def _ranking_from_hidden(text: str, count: int) -> list[int]:
+    try:
+        ranking = [int(x) for x in text.split(",") if x != ""]
+    except ValueError:
+        return []
+    if len(set(ranking)) != len(ranking) or any(not 0 <= r < count for r in ranking):
+        return []
+    return ranking
+
+
 def vote_ballot(request):
-    elector, state = _elector(request)
+    """The ballot paper; a valid paper goes straight to the review page.
+
+    The ranking travels in the form (a hidden field on the review page), never in the
+    session: the session may also say who is signed in, and must not hold how they vote."""
+    elector, _state = _elector(request)
     if elector is None:
         return redirect("vote:start")
     ballot = elector.ballot
     candidates = list(ballot.candidates.order_by("position"))
     error = ""
-    rank_of = {position: i + 1 for i, position in enumerate(state.get("ranking", []))}
+    rank_of: dict[int, int] = {}
     if request.method == "POST":
-        ranking, rank_of, error = _parse_ranking(request, ballot, len(candidates))
-        if not error:
-            state["ranking"] = ranking
-            request.session["vote"] = state
-            return redirect("vote:review")
+        if request.POST.get("change"):
+            kept = _ranking_from_hidden(request.POST.get("ranking", ""), len(candidates))
+            rank_of = {p: i + 1 for i, p in enumerate(kept)}
+        else:
+            ranking, rank_of, error = _parse_ranking(request, ballot, len(candidates))
+            if not error:
+                names = {c.position: c.name for c in candidates}
+                return render(request, "ballots/vote_review.html", {
+                    "ballot": ballot, "choices": [names[p] for p in ranking],
+                    "ranking": ",".join(str(p) for p in ranking),
+                })
     rows = [(c, rank_of.get(c.position)) for c in candidates]
-    return render(
-        request,
-        "ballots/vote_ballot.html",
-        {
-            "ballot": ballot,
-            "rows": rows,
-            "numbers": range(1, len(candidates) + 1),
-            "error": error,
-            "category": elector.category,
-        },
-        status=400 if error else 200,
-    )
-
-
-def vote_review(request):
-    elector, state = _elector(request)
-    if elector is None or not state.get("ranking"):
-        return redirect("vote:start")
-    names = dict(elector.ballot.candidates.values_list("position", "name"))
-    return render(
-        request,
-        "ballots/vote_review.html",
-        {
-            "ballot": elector.ballot,
-            "choices": [names[p] for p in state["ranking"]],
-        },
-    )
+    return render(request, "ballots/vote_ballot.html", {
+        "ballot": ballot, "rows": rows, "numbers": range(1, len(candidates) + 1), "error": error,
+        "category": elector.category,
+    }, status=400 if error else 200)
 
 
 @require_POST
 def vote_cast(request):
+    """Casts, then shows the receipt in this response: the tracker is stored nowhere but
+    with the ballot itself, not in the session, not in a URL."""
     elector, state = _elector(request)
-    if elector is None or not state.get("ranking"):
+    if elector is None:
         return redirect("vote:start")
-    try:
-        cast = services.ballot_cast(credential=state["code"], ranking=state["ranking"])
-    except services.BallotError as exc:
-        request.session.pop("vote", None)
-        return render(request, "ballots/vote_start.html", {"code": "", "error": str(exc)}, status=409)
+    ranking = _ranking_from_hidden(request.POST.get("ranking", ""), elector.ballot.candidates.count())
+    if not ranking:
+        return redirect("vote:ballot")
     request.session.pop("vote", None)
-    request.session["receipt"] = {
-        "tracker": cast.tracker,
-        "ballot_id": elector.ballot_id,
-        "title": elector.ballot.title,
-    }
-    return redirect("vote:receipt")
-
-
-def vote_receipt(request):
-    receipt = request.session.get("receipt")
-    if not receipt:
-        return redirect("vote:start")
-    return render(request, "ballots/vote_receipt.html", {"receipt": receipt})
+    try:
+        cast = services.ballot_cast(credential=state["code"], ranking=ranking)
+    except services.BallotError as exc:
+        return render(request, "ballots/vote_start.html", {"code": "", "error": str(exc)}, status=409)
+    return render(request, "ballots/vote_receipt.html", {
+        "receipt": {"tracker": cast.tracker, "ballot_id": elector.ballot_id, "title": elector.ballot.title},
+    })

@@ -1,0 +1,47 @@
+"""The voting pages keep the vote out of the session, and refuse bad papers clearly."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+
+from groundswell.accounts.models import Role
+from groundswell.ballots.models import CastBallot, Elector
+from tests.ballots.factories import draft_ballot, open_ballot
+
+
+def test_a_signed_in_member_votes_and_no_session_holds_their_ranking_or_tracker(client, users):
+    member = users[Role.MEMBER]
+    ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER]))
+    code = Elector.objects.get(ballot=ballot, person=member.person).credential
+    client.force_login(member)
+    client.post("/vote/", {"code": code})
+    review = client.post("/vote/ballot/", {"rank_2": "1", "rank_0": "2"})
+    assert review.status_code == 200 and "Cast my vote" in review.content.decode()
+    receipt = client.post("/vote/cast/", {"ranking": "2,0"})
+    cast = CastBallot.objects.get(ballot=ballot)
+    assert cast.tracker in receipt.content.decode() and cast.ranking == [2, 0]
+    for session in Session.objects.all():
+        data = str(session.get_decoded())
+        assert cast.tracker not in data and code not in data and "ranking" not in data
+
+
+def test_gaps_and_repeats_are_explained(client, users):
+    ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER]))
+    client.post("/vote/", {"code": Elector.objects.filter(ballot=ballot).first().credential})
+    gap = client.post("/vote/ballot/", {"rank_0": "1", "rank_1": "3"})
+    assert gap.status_code == 400 and "nobody has number 2" in gap.content.decode()
+    twice = client.post("/vote/ballot/", {"rank_0": "1", "rank_1": "1"})
+    assert "number 1 to more than one candidate" in twice.content.decode()
+
+
+def test_a_code_for_a_ballot_not_yet_open_says_when_it_opens(client, users):
+    ballot = open_ballot(
+        draft_ballot(users[Role.RETURNING_OFFICER], opens_in=timedelta(days=2), closes_in=timedelta(days=3))
+    )
+    response = client.post("/vote/", {"code": Elector.objects.filter(ballot=ballot).first().credential})
+    assert "Voting opens on" in response.content.decode()
+
+
+def test_an_unknown_code_is_refused(client, db):
+    response = client.post("/vote/", {"code": "NOPE-NOPE"})
+    assert response.status_code == 400 and "not valid" in response.content.decode()

@@ -1,0 +1,23 @@
+"""`groundswell demo` loads real branches, synthetic members and ballots, and is safe to re-run."""
+
+from django.core.management import call_command
+
+from groundswell.accounts.models import User
+from groundswell.ballots.models import Ballot
+from groundswell.members.models import Branch, Person
+
+
+def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
+    call_command("demo", members=300, quiet=True)
+    out = capsys.readouterr().out
+    assert "admin@demo.groundswell.local" in out and "groundswell-demo" in out
+    assert "voting code" in out
+    assert Branch.objects.count() == 650
+    assert Branch.objects.get(ons_code="E14000662").name == "Derby North"
+    people = Person.objects.count()
+    assert people >= 300 and Person.objects.filter(synthetic=False).count() == 0
+    statuses = sorted(Ballot.objects.values_list("status", flat=True))
+    assert statuses == ["open", "published"]
+    assert User.objects.count() == 5
+    call_command("demo", members=300, quiet=True)
+    assert Person.objects.count() == people and Ballot.objects.count() == 2 and User.objects.count() == 5
