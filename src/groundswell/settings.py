@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "groundswell.accounts",
     "groundswell.members",
     "groundswell.ballots",
+    "groundswell.groundgame",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,8 @@ TASKS = {
 
 globals().update(config.email_from_url(os.environ.get("EMAIL_URL")))
 # Where people reach this site: used in links sent by email.
+# The organisation's own party (a code of DESIGN.md): targets and "nearest marginal" are its.
+GROUNDSWELL_PARTY = os.environ.get("GROUNDSWELL_PARTY", "LAB")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Groundswell <noreply@localhost>")
 

@@ -101,15 +101,28 @@ def vote_ballot(request):
             ranking, rank_of, error = _parse_ranking(request, ballot, len(candidates))
             if not error:
                 names = {c.position: c.name for c in candidates}
-                return render(request, "ballots/vote_review.html", {
-                    "ballot": ballot, "choices": [names[p] for p in ranking],
-                    "ranking": ",".join(str(p) for p in ranking),
-                })
+                return render(
+                    request,
+                    "ballots/vote_review.html",
+                    {
+                        "ballot": ballot,
+                        "choices": [names[p] for p in ranking],
+                        "ranking": ",".join(str(p) for p in ranking),
+                    },
+                )
     rows = [(c, rank_of.get(c.position)) for c in candidates]
-    return render(request, "ballots/vote_ballot.html", {
-        "ballot": ballot, "rows": rows, "numbers": range(1, len(candidates) + 1), "error": error,
-        "category": elector.category,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "ballots/vote_ballot.html",
+        {
+            "ballot": ballot,
+            "rows": rows,
+            "numbers": range(1, len(candidates) + 1),
+            "error": error,
+            "category": elector.category,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -127,6 +140,14 @@ def vote_cast(request):
         cast = services.ballot_cast(credential=state["code"], ranking=ranking)
     except services.BallotError as exc:
         return render(request, "ballots/vote_start.html", {"code": "", "error": str(exc)}, status=409)
-    return render(request, "ballots/vote_receipt.html", {
-        "receipt": {"tracker": cast.tracker, "ballot_id": elector.ballot_id, "title": elector.ballot.title},
-    })
+    return render(
+        request,
+        "ballots/vote_receipt.html",
+        {
+            "receipt": {
+                "tracker": cast.tracker,
+                "ballot_id": elector.ballot_id,
+                "title": elector.ballot.title,
+            },
+        },
+    )

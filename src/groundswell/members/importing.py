@@ -17,7 +17,6 @@ candidate for an organiser to merge or dismiss.
 from __future__ import annotations
 
 import io
-import marshal
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import BinaryIO
 from django.db import connection, transaction
 from django.utils import timezone
 
+from groundswell.bulk import BulkInserter, count_lines, spool_write, spooled
 from groundswell.core.formats.errors import RowError
 from groundswell.core.formats.members_csv import MemberRow, MembersReader
 from groundswell.members.models import Affiliate, Branch, DuplicateCandidate, Membership, Person
@@ -85,13 +85,6 @@ def branch_resolver(allowed_branch_ids: frozenset[int] | None) -> Callable[[str]
         return pk
 
     return resolve
-
-
-def count_lines(path: Path) -> int:
-    """Data lines in the file (a fast estimate for progress: quoted newlines count twice)."""
-    with open(path, "rb") as fh:
-        total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-    return max(0, total - 1)
 
 
 def _open_text(path: Path) -> io.TextIOWrapper:
@@ -176,14 +169,14 @@ def members_validate(
         if spool is not None:
             batch.append(_pack(row))
             if len(batch) == BATCH:
-                _spool_write(spool, batch)
+                spool_write(spool, batch)
                 batch = []
                 if holder[0].error_count:
                     spool = None  # the file will be rejected: stop spooling, keep checking
         if progress and n % BATCH == 0:
             progress("validate", n, total)
     if spool is not None and batch:
-        _spool_write(spool, batch)
+        spool_write(spool, batch)
     reader = holder[0]
     result.rows = reader.rows_read
     result.errors = reader.errors
@@ -191,19 +184,6 @@ def members_validate(
     if progress:
         progress("validate", reader.rows_read, total)
     return result
-
-
-def _spool_write(spool: BinaryIO, batch: list[tuple]) -> None:
-    blob = marshal.dumps(batch)
-    spool.write(len(blob).to_bytes(8, "little"))
-    spool.write(blob)
-
-
-def _spooled(spool: BinaryIO) -> Iterator[list[tuple]]:
-    """Batches back from the spool (length-prefixed: marshal.load on a file reads in tiny pieces)."""
-    spool.seek(0)
-    while size := spool.read(8):
-        yield marshal.loads(spool.read(int.from_bytes(size, "little")))  # noqa: S302 -- our own temp file
 
 
 def members_import(
@@ -232,7 +212,7 @@ def members_import(
         with transaction.atomic():
             writer = _Writer(result, synthetic=synthetic)
             done = 0
-            for batch in _spooled(spool):
+            for batch in spooled(spool):
                 writer.write(batch)
                 done += len(batch)
                 if progress:
@@ -247,9 +227,7 @@ class _Writer:
     def __init__(self, result: ImportResult, *, synthetic: bool = False) -> None:
         self.result = result
         self.synthetic = synthetic
-        self.vendor = connection.vendor
-        self.ops = connection.ops
-        self.created_at = self.ops.adapt_datetimefield_value(timezone.now())
+        self.created_at = connection.ops.adapt_datetimefield_value(timezone.now())
         self.person_by_email: dict[int, int] = {}
         self.person_by_name: dict[int, int] = {}
         self.affiliate_keys = {
@@ -260,30 +238,7 @@ class _Writer:
         # were none: the usual first load of a whole membership list.
         self.had_people = Person.objects.exists()
         self.had_memberships = Membership.objects.exists()
-        self.next_id = {Person: self._max_id(Person), Membership: self._max_id(Membership)}
-
-    def _max_id(self, model) -> int:
-        if self.vendor == "postgresql":
-            return 0  # ids come from the sequence
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")  # noqa: S608
-            return cur.fetchone()[0]
-
-    def _ids(self, model, count: int) -> list[int]:
-        """Reserves `count` primary keys: from the sequence on PostgreSQL; on SQLite the
-        IMMEDIATE transaction holds the write lock, so max(id) cannot move under us."""
-        if count == 0:
-            return []
-        if self.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [model._meta.db_table, count],
-                )
-                return [r[0] for r in cur.fetchall()]
-        start = self.next_id[model]
-        self.next_id[model] = start + count
-        return list(range(start + 1, start + count + 1))
+        self.bulk = BulkInserter(Person, Membership)
 
     def _affiliate_id(self, name: str) -> int | None:
         if not name:
@@ -338,7 +293,7 @@ class _Writer:
             person_for_row.append(-1 - len(new_people))
             new_people.append(row)
 
-        ids = self._ids(Person, len(new_people))
+        ids = self.bulk.ids(Person, len(new_people))
         self._insert_people(new_people, ids)
         for row, pk in zip(new_people, ids, strict=True):
             if row[EMAIL_KEY]:
@@ -357,30 +312,14 @@ class _Writer:
             for row, ref in zip(rows, person_for_row, strict=True)
             if ref is not None
         ]
-        self._insert_memberships(memberships, self._ids(Membership, len(memberships)))
+        self._insert_memberships(memberships, self.bulk.ids(Membership, len(memberships)))
         self.result.created_memberships += len(memberships)
         if updates:
             self._update(updates)
 
-    def _insert(self, model, fields: list[str], values: list[tuple]) -> None:
-        if not values:
-            return
-        meta = model._meta
-        quote = self.ops.quote_name
-        columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
-        table = quote(meta.db_table)
-        with connection.cursor() as cur:
-            if self.vendor == "postgresql":
-                with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for value in values:
-                        copy.write_row(value)
-            else:
-                marks = ", ".join(["%s"] * len(fields))
-                cur.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
-
     def _insert_people(self, rows: list[tuple], ids: list[int]) -> None:
         synthetic, created = self.synthetic, self.created_at
-        self._insert(
+        self.bulk.insert(
             Person,
             ["id", *Person.DETAIL_FIELDS, "synthetic", "created_at"],
             [
@@ -405,7 +344,7 @@ class _Writer:
 
     def _insert_memberships(self, rows: list[tuple[tuple, int]], ids: list[int]) -> None:
         affiliate = self._affiliate_id
-        self._insert(
+        self.bulk.insert(
             Membership,
             [
                 "id",

@@ -1,0 +1,1 @@
+"""Geography: great-circle distances, nearest target seats, addresses."""

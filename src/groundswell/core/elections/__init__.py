@@ -1,0 +1,1 @@
+"""Election arithmetic: party codes, constituency results, majorities, swings and targets."""

@@ -1,0 +1,318 @@
+"""Importing an electoral register: validate every row, then write all of it or none.
+
+Like the members import: pass 1 checks the file and spools the valid rows to a temporary
+file; pass 2 writes in one transaction, new rows by `executemany` (SQLite) or `COPY`
+(PostgreSQL). A newer register for the same constituency updates electors found again by
+(polling district, elector number), adds new ones, and marks those no longer on it as
+having left — it never deletes an elector, so every contact record made stays attached.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from groundswell.bulk import BulkInserter, count_lines, spool_write, spooled
+from groundswell.core.formats.errors import RowError
+from groundswell.core.formats.register_csv import RegisterReader, RegisterRow
+from groundswell.groundgame.models import (
+    Constituency,
+    Elector,
+    Household,
+    PollingDistrict,
+    Postcode,
+    RegisterImport,
+)
+
+BATCH = 5000
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RegisterResult:
+    filename: str
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    version: int = 0
+    new_electors: int = 0
+    updated_electors: int = 0
+    left: int = 0
+    new_households: int = 0
+    polling_districts: int = 0
+    located: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def summary(self) -> dict:
+        return {
+            k: getattr(self, k)
+            for k in (
+                "rows",
+                "version",
+                "new_electors",
+                "updated_electors",
+                "left",
+                "new_households",
+                "polling_districts",
+                "located",
+            )
+        }
+
+
+# Spooled row layout: plain values only (marshal), dates as ISO text.
+(DISTRICT, NUMBER, SORT, MARKERS, ATTAINER, TITLE, FIRST, LAST, A1, A2, A3, A4, POSTCODE, LAT, LON, KEY,
+ STREET, HOUSE, SUFFIX, FLAT, BUILDING) = range(21)  # fmt: skip
+
+
+def _pack(r: RegisterRow) -> tuple:
+    p = r.parsed
+    return (
+        r.polling_district, r.elector_number, r.number_sort, r.markers,
+        r.attainer_date.isoformat() if r.attainer_date else None, r.title, r.first_name, r.last_name,
+        *r.address, r.postcode, r.latitude, r.longitude, r.household_key,
+        p.street, p.house_number, p.house_suffix, p.flat, p.building,
+    )  # fmt: skip
+
+
+def register_validate(
+    *, path: Path, spool: BinaryIO | None = None, progress: Progress | None = None, filename: str = ""
+) -> tuple[RegisterResult, set[str]]:
+    """Checks every row; with `spool`, valid rows are also written there in batches.
+    Returns the result and the polling district codes seen."""
+    result = RegisterResult(filename=filename or path.name)
+    total = count_lines(path)
+    districts: set[str] = set()
+    batch: list[tuple] = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = RegisterReader(fh)
+        try:
+            for n, row in enumerate(reader, 1):
+                districts.add(row.polling_district)
+                if spool is not None:
+                    batch.append(_pack(row))
+                    if len(batch) == BATCH:
+                        spool_write(spool, batch)
+                        batch = []
+                        if reader.error_count:
+                            spool = None  # rejected anyway: stop spooling, keep checking
+                if progress and n % BATCH == 0:
+                    progress("validate", n, total)
+        except UnicodeDecodeError as exc:
+            reader._error(reader.rows_read + 1, "", f"the file is not UTF-8 text ({exc.reason})")
+    if spool is not None and batch:
+        spool_write(spool, batch)
+    result.rows = reader.rows_read
+    result.errors = reader.errors
+    result.error_count = reader.error_count
+    return result, districts
+
+
+def register_import(
+    *,
+    constituency: Constituency,
+    path: Path,
+    actor=None,
+    filename: str = "",
+    progress: Progress | None = None,
+    synthetic: bool = False,
+) -> RegisterResult:
+    """Imports a register for one constituency, all or nothing."""
+    with tempfile.TemporaryFile(prefix="groundswell-register-") as spool:
+        result, districts = register_validate(path=path, spool=spool, progress=progress, filename=filename)
+        if not result.ok:
+            return result
+        with transaction.atomic():
+            writer = _Writer(constituency, result, districts, synthetic=synthetic)
+            done = 0
+            for batch in spooled(spool):
+                writer.write(batch)
+                done += len(batch)
+                if progress:
+                    progress("write", done, result.rows)
+            writer.finish()
+            RegisterImport.objects.create(
+                constituency=constituency,
+                version=result.version,
+                filename=result.filename,
+                imported_by=actor,
+                summary=result.summary(),
+            )
+    return result
+
+
+class _Writer:
+    def __init__(
+        self, constituency: Constituency, result: RegisterResult, districts: set[str], *, synthetic: bool
+    ) -> None:
+        self.c = constituency
+        self.result = result
+        self.synthetic = synthetic
+        previous = (
+            RegisterImport.objects.filter(constituency=constituency).aggregate(v=Max("version"))["v"] or 0
+        )
+        result.version = previous + 1
+        existing = dict(PollingDistrict.objects.filter(constituency=constituency).values_list("code", "pk"))
+        PollingDistrict.objects.bulk_create(
+            [
+                PollingDistrict(constituency=constituency, code=d)
+                for d in sorted(districts)
+                if d not in existing
+            ]
+        )
+        self.districts = dict(
+            PollingDistrict.objects.filter(constituency=constituency).values_list("code", "pk")
+        )
+        result.polling_districts = len(districts)
+        self.had_electors = Elector.objects.filter(constituency=constituency).exists()
+        self.households: dict[int, int] = {
+            hash(k): pk
+            for k, pk in Household.objects.filter(constituency=constituency).values_list("key", "pk")
+        }
+        self.bulk = BulkInserter(Household, Elector)
+
+    def _locations(self, rows: list[tuple]) -> dict[str, tuple[float, float]]:
+        wanted = {r[POSTCODE] for r in rows if r[LAT] is None and r[POSTCODE]}
+        if not wanted:
+            return {}
+        return {
+            p: (la, lo)
+            for p, la, lo in Postcode.objects.filter(postcode__in=wanted).values_list(
+                "postcode", "latitude", "longitude"
+            )
+        }
+
+    def write(self, rows: list[tuple]) -> None:
+        located = self._locations(rows)
+        new_households: list[tuple] = []
+        pending: dict[int, int] = {}
+        household_of: list[int] = []
+        for r in rows:
+            key = hash(r[KEY])
+            pk = self.households.get(key)
+            if pk is None:
+                pk = pending.get(key)
+            if pk is None:
+                pk = -1 - len(new_households)
+                pending[key] = pk
+                new_households.append(r)
+            household_of.append(pk)
+        ids = self.bulk.ids(Household, len(new_households))
+        hh_values = []
+        for r, pk in zip(new_households, ids, strict=True):
+            lat, lon = (r[LAT], r[LON]) if r[LAT] is not None else located.get(r[POSTCODE], (None, None))
+            hh_values.append(
+                (
+                    pk,
+                    self.c.pk,
+                    self.districts[r[DISTRICT]],
+                    r[KEY],
+                    r[A1],
+                    r[A2],
+                    r[A3],
+                    r[A4],
+                    r[POSTCODE],
+                    r[STREET],
+                    r[HOUSE],
+                    r[SUFFIX],
+                    r[FLAT],
+                    r[BUILDING],
+                    lat,
+                    lon,
+                )
+            )
+            self.households[hash(r[KEY])] = pk
+        self.bulk.insert(
+            Household,
+            [
+                "id",
+                "constituency",
+                "polling_district",
+                "key",
+                "address_1",
+                "address_2",
+                "address_3",
+                "address_4",
+                "postcode",
+                "street",
+                "house_number",
+                "house_suffix",
+                "flat",
+                "building",
+                "latitude",
+                "longitude",
+            ],
+            hh_values,
+        )
+        self.result.new_households += len(new_households)
+        self.result.located += sum(1 for v in hh_values if v[-2] is not None)
+        household_ids = [ids[-1 - h] if h < 0 else h for h in household_of]
+
+        existing: dict[tuple[int, str], int] = {}
+        if self.had_electors:
+            pds = {self.districts[r[DISTRICT]] for r in rows}
+            numbers = {r[NUMBER] for r in rows}
+            existing = {
+                (pd, num): pk
+                for pk, pd, num in Elector.objects.filter(
+                    polling_district_id__in=pds, elector_number__in=numbers
+                ).values_list("pk", "polling_district_id", "elector_number")
+            }
+        version = self.result.version
+        new_values, updates = [], []
+        fresh = [r for r in rows if (self.districts[r[DISTRICT]], r[NUMBER]) not in existing]
+        new_ids = iter(self.bulk.ids(Elector, len(fresh)))
+        for r, hh in zip(rows, household_ids, strict=True):
+            pd = self.districts[r[DISTRICT]]
+            found = existing.get((pd, r[NUMBER]))
+            values = (hh, r[SORT], r[MARKERS], r[ATTAINER], r[TITLE], r[FIRST], r[LAST], version)
+            if found is None:
+                new_values.append((next(new_ids), self.c.pk, pd, r[NUMBER], *values, None, self.synthetic))
+            else:
+                updates.append((*values, found))
+        self.bulk.insert(
+            Elector,
+            [
+                "id",
+                "constituency",
+                "polling_district",
+                "elector_number",
+                "household",
+                "number_sort",
+                "markers",
+                "attainer_date",
+                "title",
+                "first_name",
+                "last_name",
+                "register_version",
+                "left_on",
+                "synthetic",
+            ],
+            new_values,
+        )
+        if updates:
+            from django.db import connection
+
+            with connection.cursor() as cur:
+                cur.executemany(
+                    f"UPDATE {Elector._meta.db_table} SET household_id = %s, number_sort = %s, markers = %s, "  # noqa: S608
+                    "attainer_date = %s, title = %s, first_name = %s, last_name = %s, register_version = %s, "
+                    "left_on = NULL WHERE id = %s",
+                    updates,
+                )
+        self.result.new_electors += len(new_values)
+        self.result.updated_electors += len(updates)
+
+    def finish(self) -> None:
+        self.result.left = Elector.objects.filter(
+            constituency=self.c, register_version__lt=self.result.version, left_on__isnull=True
+        ).update(left_on=timezone.localdate())

@@ -1,0 +1,211 @@
+"""The ground game: constituencies and their results, the electoral register, postcodes,
+and canvass sessions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Constituency(models.Model):
+    """A Westminster constituency (2010-2023 boundaries), organised by one branch."""
+
+    ons_code = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=100)
+    county = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=60, blank=True)
+    country = models.CharField(max_length=20, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    branch = models.OneToOneField(
+        "members.Branch", null=True, blank=True, on_delete=models.SET_NULL, related_name="constituency"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "constituencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Election(models.Model):
+    polling_day = models.DateField(unique=True)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["-polling_day"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Result(models.Model):
+    """One constituency at one election. `votes` maps party code to votes."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="results")
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="results")
+    electorate = models.PositiveIntegerField()
+    votes = models.JSONField()
+    total_votes = models.PositiveIntegerField()
+    winner = models.CharField(max_length=5)
+    runner_up = models.CharField(max_length=5, blank=True)
+    majority = models.PositiveIntegerField()
+    turnout = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "constituency"], name="one_result_per_seat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.constituency} {self.election.polling_day.year}"
+
+
+class Postcode(models.Model):
+    """A postcode's location, from a postcode file the organisation imports."""
+
+    postcode = models.CharField(max_length=8, primary_key=True)  # "DE22 1AB"
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    def __str__(self) -> str:
+        return self.postcode
+
+
+class PollingDistrict(models.Model):
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="polling_districts")
+    code = models.CharField(max_length=6)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["constituency", "code"], name="district_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Household(models.Model):
+    """One address: everyone on the register at the same address lines and postcode."""
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="+")
+    polling_district = models.ForeignKey(PollingDistrict, on_delete=models.CASCADE, related_name="households")
+    key = models.CharField(max_length=400)
+    address_1 = models.CharField(max_length=120)
+    address_2 = models.CharField(max_length=120, blank=True)
+    address_3 = models.CharField(max_length=120, blank=True)
+    address_4 = models.CharField(max_length=120, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    street = models.CharField(max_length=120, blank=True)
+    house_number = models.PositiveIntegerField(null=True, blank=True)
+    house_suffix = models.CharField(max_length=4, blank=True)
+    flat = models.CharField(max_length=30, blank=True)
+    building = models.CharField(max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["constituency", "key"], name="household_key_unique")]
+        indexes = [models.Index(fields=["polling_district", "street", "house_number"])]
+
+    def __str__(self) -> str:
+        return ", ".join(x for x in (self.address_1, self.address_2, self.postcode) if x)
+
+
+class Elector(models.Model):
+    """A person on the electoral register. Never deleted: one who is gone from a newer
+    register is marked `left_on`, so contact records made with them are kept."""
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="+")
+    polling_district = models.ForeignKey(PollingDistrict, on_delete=models.CASCADE, related_name="electors")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="electors")
+    elector_number = models.CharField(max_length=12)
+    number_sort = models.PositiveBigIntegerField()
+    markers = models.CharField(max_length=10, blank=True)
+    attainer_date = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=20, blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    register_version = models.PositiveIntegerField(default=1)
+    left_on = models.DateField(null=True, blank=True)
+    synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["polling_district", "elector_number"], name="elector_number_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["constituency", "register_version"])]
+
+    def __str__(self) -> str:
+        return f"{self.polling_district}-{self.elector_number} {self.first_name} {self.last_name}".strip()
+
+
+class RegisterImport(models.Model):
+    """One import of a constituency's register: its version number and what it changed."""
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="register_imports")
+    version = models.PositiveIntegerField()
+    filename = models.CharField(max_length=255)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "version"], name="register_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.constituency} register v{self.version}"
+
+
+class CanvassSession(models.Model):
+    """A canvass session: a time and a meeting place in a seat, with a number of places."""
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=120)
+    meeting_point = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveIntegerField()
+    signed_up = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["constituency", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(signed_up__lte=F("capacity")), name="session_not_overfull"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.constituency})"
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.signed_up)
+
+
+class SessionSignup(models.Model):
+    session = models.ForeignKey(CanvassSession, on_delete=models.CASCADE, related_name="signups")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_signups"
+    )
+    signed_up_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="one_signup_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.session}"
