@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from groundswell.accounts.api_auth import RoleSessionAuth
 from groundswell.ballots.api import router as ballots_router
+from groundswell.groundgame.api import router as groundgame_router
 from groundswell.members.api import router as members_router
 
 api = NinjaAPI(
@@ -19,3 +20,4 @@ api = NinjaAPI(
 )
 api.add_router("/", members_router)
 api.add_router("/", ballots_router)
+api.add_router("/", groundgame_router)

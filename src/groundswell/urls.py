@@ -15,6 +15,7 @@ urlpatterns = [
     path("ballots/", include("groundswell.ballots.urls")),
     path("vote/", include("groundswell.ballots.vote_urls")),
     path("results/", ballot_views.results_list, name="results"),
+    path("", include("groundswell.groundgame.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -5,3 +5,9 @@ class GroundgameConfig(AppConfig):
     name = "groundswell.groundgame"
     label = "groundgame"
     verbose_name = "Ground game"
+
+    def ready(self) -> None:
+        from groundswell.groundgame.importing import run_register_job
+        from groundswell.members.services import import_runner_register
+
+        import_runner_register("register", run_register_job, audit_action="register.import")

@@ -316,3 +316,15 @@ class _Writer:
         self.result.left = Elector.objects.filter(
             constituency=self.c, register_version__lt=self.result.version, left_on__isnull=True
         ).update(left_on=timezone.localdate())
+
+
+def run_register_job(job, progress) -> RegisterResult:
+    """The background-task entry for an uploaded register (see members.services)."""
+    constituency = Constituency.objects.get(pk=job.params["constituency_id"])
+    return register_import(
+        constituency=constituency,
+        path=Path(job.path),
+        actor=job.uploaded_by,
+        filename=job.filename,
+        progress=progress,
+    )

@@ -104,7 +104,7 @@ class ImportJobOut(Schema):
 
     @staticmethod
     def from_job(job: ImportJob) -> ImportJobOut:
-        summary = {k: v for k, v in job.summary.items() if k != "allowed_branch_ids"}
+        summary = job.summary
         return ImportJobOut(
             id=job.pk,
             filename=job.filename,
@@ -198,7 +198,7 @@ def person_detail(request, person_id: int):
 def import_members(request, file: UploadedFile = File(...)):  # noqa: B008
     if file.size > settings.MAX_UPLOAD_BYTES:
         raise HttpError(413, "file larger than the upload limit")
-    job = services.import_job_create(
+    job = services.members_import_job_create(
         actor=request.user, upload=file, allowed_branch_ids=selectors.branch_scope(request.user)
     )
     job.refresh_from_db()

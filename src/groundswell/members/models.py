@@ -160,6 +160,14 @@ class ImportJob(models.Model):
         REJECTED = "rejected", "Rejected: nothing imported"
         FAILED = "failed", "Failed: nothing imported"
 
+    class Kind(models.TextChoices):
+        MEMBERS = "members", "Members"
+        REGISTER = "register", "Electoral register"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEMBERS)
+    params = models.JSONField(
+        default=dict, blank=True, help_text="what the importer needs, e.g. the constituency"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

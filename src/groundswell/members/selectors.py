@@ -183,8 +183,8 @@ def open_duplicates(user) -> QuerySet[DuplicateCandidate]:
     )
 
 
-def import_jobs_for(user) -> QuerySet[ImportJob]:
-    qs = ImportJob.objects.all()
+def import_jobs_for(user, kind: str = ImportJob.Kind.MEMBERS) -> QuerySet[ImportJob]:
+    qs = ImportJob.objects.filter(kind=kind)
     if not has_role(user, Role.NATIONAL_ADMIN):
         qs = qs.filter(uploaded_by=user)
     return qs

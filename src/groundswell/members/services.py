@@ -18,31 +18,62 @@ from groundswell.members.importing import ImportResult, members_import
 from groundswell.members.models import DuplicateCandidate, ImportJob, Membership, Person
 
 # -- import jobs ----------------------------------------------------------------------------
+#
+# An uploaded file is saved to disk and imported by a background task. Each kind of import
+# registers a runner here (the register import, from the ground game app), so one job model,
+# one task and one progress mechanism serve them all.
+
+ImportRunner = Callable[[ImportJob, Callable[[str, int, int], None]], object]
+_RUNNERS: dict[str, tuple[ImportRunner, str]] = {}
 
 
-def import_job_create(*, actor, upload, allowed_branch_ids: frozenset[int] | None) -> ImportJob:
+def import_runner_register(kind: str, runner: ImportRunner, *, audit_action: str) -> None:
+    """`runner(job, progress)` returns a result with ok, rows, errors, error_count, summary()."""
+    _RUNNERS[kind] = (runner, audit_action)
+
+
+def _run_members(job: ImportJob, progress) -> ImportResult:
+    allowed = job.params.get("allowed_branch_ids")
+    return members_import(
+        path=Path(job.path),
+        filename=job.filename,
+        allowed_branch_ids=frozenset(allowed) if allowed is not None else None,
+        progress=progress,
+    )
+
+
+import_runner_register(ImportJob.Kind.MEMBERS, _run_members, audit_action="members.import")
+
+
+def import_job_create(
+    *, actor, upload, kind: str = ImportJob.Kind.MEMBERS, params: dict | None = None
+) -> ImportJob:
     """Saves an uploaded file to disk and queues its import as a background task."""
-    from groundswell.members.tasks import run_member_import
+    from groundswell.members.tasks import run_import
 
     directory = Path(settings.UPLOAD_DIR)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"members-{uuid.uuid4().hex}.csv"
+    path = directory / f"{kind}-{uuid.uuid4().hex}.csv"
     size = 0
     with open(path, "wb") as fh:
         for chunk in upload.chunks():
             size += len(chunk)
             fh.write(chunk)
     job = ImportJob.objects.create(
+        kind=kind,
+        params=params or {},
         uploaded_by=actor,
         filename=Path(upload.name).name[:255],
         path=str(path),
         size=size,
-        summary={
-            "allowed_branch_ids": sorted(allowed_branch_ids) if allowed_branch_ids is not None else None
-        },
     )
-    transaction.on_commit(lambda: run_member_import.enqueue(job.pk))
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job
+
+
+def members_import_job_create(*, actor, upload, allowed_branch_ids: frozenset[int] | None) -> ImportJob:
+    allowed = sorted(allowed_branch_ids) if allowed_branch_ids is not None else None
+    return import_job_create(actor=actor, upload=upload, params={"allowed_branch_ids": allowed})
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
@@ -50,18 +81,35 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.finished:
         return job  # a task delivered twice does not import twice
-    allowed = job.summary.get("allowed_branch_ids")
-    allowed_ids = frozenset(allowed) if allowed is not None else None
+    runner, audit_action = _RUNNERS[job.kind]
 
     def progress(phase: str, done: int, total: int) -> None:
-        status = ImportJob.Status.VALIDATING if phase == "validate" else ImportJob.Status.IMPORTING
         if phase == "write":
             return  # inside the import transaction: other connections could not see it
-        ImportJob.objects.filter(pk=job.pk).update(status=status, rows_done=done, rows_total=total)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.VALIDATING, rows_done=done, rows_total=total
+        )
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING)
     try:
-        _import_and_mark(job, allowed_ids, progress)
+        result = runner(job, progress)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE if result.ok else ImportJob.Status.REJECTED,
+            rows_total=result.rows,
+            rows_done=result.rows if result.ok else 0,
+            errors=[{"line": e.line, "column": e.column, "message": e.message} for e in result.errors],
+            error_count=result.error_count,
+            summary=result.summary(),
+            finished_at=timezone.now(),
+        )
+        if result.ok:
+            audit_record(
+                actor=job.uploaded_by,
+                action=audit_action,
+                target=job.filename,
+                rows=result.rows,
+                detail=result.summary(),
+            )
     except Exception as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED,
@@ -74,31 +122,6 @@ def import_job_run(*, job_id: int) -> ImportJob:
         Path(job.path).unlink(missing_ok=True)
     job.refresh_from_db()
     return job
-
-
-def _import_and_mark(job: ImportJob, allowed_ids, progress) -> ImportResult:
-    result = members_import(
-        path=Path(job.path), filename=job.filename, allowed_branch_ids=allowed_ids, progress=progress
-    )
-    status = ImportJob.Status.DONE if result.ok else ImportJob.Status.REJECTED
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=status,
-        rows_total=result.rows,
-        rows_done=result.rows if result.ok else 0,
-        errors=[{"line": e.line, "column": e.column, "message": e.message} for e in result.errors],
-        error_count=result.error_count,
-        summary={**job.summary, **result.summary()},
-        finished_at=timezone.now(),
-    )
-    if result.ok:
-        audit_record(
-            actor=job.uploaded_by,
-            action="members.import",
-            target=job.filename,
-            rows=result.rows,
-            detail=result.summary(),
-        )
-    return result
 
 
 # -- duplicates -----------------------------------------------------------------------------

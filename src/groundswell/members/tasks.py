@@ -1,4 +1,4 @@
-"""Background work for members: imports run in the task worker, not the web request."""
+"""Background work: uploaded files are imported in the task worker, not the web request."""
 
 from django_tasks import task
 
@@ -6,5 +6,5 @@ from groundswell.members.services import import_job_run
 
 
 @task()
-def run_member_import(job_id: int) -> str:
+def run_import(job_id: int) -> str:
     return import_job_run(job_id=job_id).status

@@ -99,7 +99,7 @@ def member_import(request):
         elif upload.size > settings.MAX_UPLOAD_BYTES:
             messages.error(request, f"{upload.name} is larger than the upload limit.")
         else:
-            job = services.import_job_create(
+            job = services.members_import_job_create(
                 actor=request.user, upload=upload, allowed_branch_ids=selectors.branch_scope(request.user)
             )
             return redirect("members:import_status", job_id=job.pk)

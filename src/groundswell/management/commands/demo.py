@@ -21,6 +21,7 @@ from groundswell.accounts.models import Role, User
 from groundswell.accounts.services import role_grant, user_create
 from groundswell.ballots.demo import demo_ballots
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
+from groundswell.groundgame.demo import demo_groundgame
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
@@ -42,9 +43,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=20_000, help="synthetic members (default 20,000)")
+        parser.add_argument(
+            "--electors",
+            type=int,
+            default=70_000,
+            help="synthetic electors on the Derby North register (default 70,000)",
+        )
         parser.add_argument("--quiet", action="store_true")
 
-    def handle(self, *args, members: int, quiet: bool, **options):
+    def handle(self, *args, members: int, electors: int, quiet: bool, **options):
         console = Console(stderr=True, quiet=quiet)
         branches_load_constituencies()
         console.print(f"Branches: {Branch.objects.count()} Westminster constituencies")
@@ -53,6 +60,9 @@ class Command(BaseCommand):
             self._add_members(members - have, have, console, quiet)
         self._users()
         console.print(f"Synthetic people: {Person.objects.filter(synthetic=True).count()}")
+        ground = demo_groundgame(organiser=User.objects.get(email=DEMO_USERS[1][0]), n_electors=electors)
+        if "register" in ground:
+            console.print(f"Synthetic Derby North register: {ground['register']['rows']} electors")
         code = demo_ballots(
             officer=User.objects.get(email=DEMO_USERS[2][0]),
             member_person=User.objects.get(email=DEMO_USERS[4][0]).person,

@@ -1,0 +1,279 @@
+"""JSON endpoints for the ground game: targets, nearest marginal, sessions, the register."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from groundswell.accounts.api_auth import roles
+from groundswell.accounts.models import Role
+from groundswell.core.elections.parties import party_code
+from groundswell.groundgame import selectors, services
+from groundswell.groundgame.models import CanvassSession, Constituency
+from groundswell.members.models import ImportJob
+from groundswell.members.services import import_job_create
+
+router = Router(tags=["ground game"])
+ANYONE_SIGNED_IN = roles(*Role)
+ORGANISERS = roles(Role.BRANCH_ORGANISER, Role.NATIONAL_ADMIN)
+
+
+class TargetOut(Schema):
+    ons_code: str
+    name: str
+    region: str
+    country: str
+    winner: str
+    runner_up: str | None
+    party_votes: int
+    party_position: int
+    majority: int
+    majority_share: float
+    swing_needed: float
+    total_votes: int
+    turnout: float
+    held: bool
+
+
+class SessionOut(Schema):
+    id: int
+    constituency: str
+    ons_code: str
+    title: str
+    meeting_point: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    free: int
+
+    @staticmethod
+    def of(s: CanvassSession) -> SessionOut:
+        return SessionOut(
+            id=s.pk,
+            constituency=s.constituency.name,
+            ons_code=s.constituency.ons_code,
+            title=s.title,
+            meeting_point=s.meeting_point,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            capacity=s.capacity,
+            free=s.free,
+        )
+
+
+class NearbyOut(Schema):
+    ons_code: str
+    name: str
+    distance_km: float
+    score: float
+    swing_needed: float
+    held: bool
+    majority: int
+    reasons: list[str]
+    sessions: list[SessionOut]
+
+
+class SessionIn(Schema):
+    ons_code: str
+    title: str
+    meeting_point: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    notes: str = ""
+
+
+class RegisterOut(Schema):
+    ons_code: str
+    name: str
+    electors: int
+    left: int
+    households: int
+    polling_districts: dict[str, int]
+
+
+class ImportOut(Schema):
+    id: int
+    status: str
+    rows_total: int
+    error_count: int
+    errors: list[dict]
+    summary: dict
+
+
+def _election(year: int | None):
+    election = selectors.election_for(year)
+    if election is None:
+        raise HttpError(404, "no results loaded for that election")
+    return election
+
+
+@router.get("/targets", auth=ANYONE_SIGNED_IN, response=list[TargetOut], summary="Target seats for a party")
+def target_list(
+    request,
+    party: str = "",
+    election: int | None = None,
+    kind: str = "attack",
+    country: str = "",
+    limit: int = 50,
+):
+    if kind not in ("attack", "defend", "all"):
+        raise HttpError(422, "kind is attack, defend or all")
+    rows = selectors.target_seats(
+        party=party_code(party or settings.GROUNDSWELL_PARTY),
+        election=_election(election),
+        kind=kind,
+        limit=limit,
+        country=country,
+    )
+    return [TargetOut(**t.__dict__, held=t.held) for t in rows]
+
+
+@router.get("/nearest", auth=None, response=list[NearbyOut], summary="Where a volunteer should canvass")
+def nearest_list(
+    request,
+    lat: float | None = None,
+    lon: float | None = None,
+    postcode: str = "",
+    party: str = "",
+    election: int | None = None,
+    limit: int = 5,
+):
+    if lat is None or lon is None:
+        if not postcode:
+            raise HttpError(422, "give lat and lon, or a postcode")
+        try:
+            lat, lon = selectors.postcode_location(postcode)
+        except selectors.PostcodeNotFound as exc:
+            raise HttpError(404, str(exc)) from None
+    found = selectors.nearest_marginals(
+        latitude=lat,
+        longitude=lon,
+        party=party_code(party) if party else None,
+        election=_election(election),
+        limit=min(max(limit, 1), 20),
+    )
+    return [
+        NearbyOut(
+            ons_code=n.suggestion.seat.ons_code,
+            name=n.suggestion.seat.name,
+            distance_km=round(n.suggestion.distance_km, 2),
+            score=round(n.suggestion.score, 4),
+            swing_needed=round(n.suggestion.seat.swing_needed, 3),
+            held=n.suggestion.seat.held,
+            majority=n.suggestion.seat.majority,
+            reasons=list(n.suggestion.reasons),
+            sessions=[SessionOut.of(s) for s in n.sessions],
+        )
+        for n in found
+    ]
+
+
+@router.get(
+    "/sessions", auth=ANYONE_SIGNED_IN, response=list[SessionOut], summary="Upcoming canvass sessions"
+)
+def session_list(request, ons_code: str = ""):
+    seat = Constituency.objects.filter(ons_code=ons_code.upper()).first() if ons_code else None
+    return [SessionOut.of(s) for s in selectors.upcoming_sessions(seat)[:500]]
+
+
+@router.post("/sessions", auth=ORGANISERS, response={201: SessionOut}, summary="Create a canvass session")
+def session_create(request, payload: SessionIn):
+    seat = selectors.registers_for(request.user).filter(ons_code=payload.ons_code.upper()).first()
+    if seat is None:
+        raise HttpError(403, "you do not organise that constituency")
+    try:
+        session = services.session_create(
+            actor=request.user,
+            constituency=seat,
+            title=payload.title,
+            meeting_point=payload.meeting_point,
+            starts_at=payload.starts_at,
+            ends_at=payload.ends_at,
+            capacity=payload.capacity,
+            notes=payload.notes,
+        )
+    except services.GroundGameError as exc:
+        raise HttpError(422, str(exc)) from None
+    return 201, SessionOut.of(session)
+
+
+@router.post(
+    "/sessions/{session_id}/signup",
+    auth=ANYONE_SIGNED_IN,
+    response=SessionOut,
+    summary="Sign up for a session",
+)
+def session_signup(request, session_id: int):
+    session = CanvassSession.objects.select_related("constituency").filter(pk=session_id).first()
+    if session is None:
+        raise HttpError(404, "no such session")
+    try:
+        services.session_signup(session=session, user=request.user)
+    except services.GroundGameError as exc:
+        raise HttpError(409, str(exc)) from None
+    session.refresh_from_db()
+    return SessionOut.of(session)
+
+
+@router.delete(
+    "/sessions/{session_id}/signup", auth=ANYONE_SIGNED_IN, response=SessionOut, summary="Give up your place"
+)
+def session_cancel(request, session_id: int):
+    session = CanvassSession.objects.select_related("constituency").filter(pk=session_id).first()
+    if session is None:
+        raise HttpError(404, "no such session")
+    services.session_cancel_signup(session=session, user=request.user)
+    session.refresh_from_db()
+    return SessionOut.of(session)
+
+
+def _seat(request, ons_code: str) -> Constituency:
+    seat = Constituency.objects.filter(ons_code=ons_code.upper()).first()
+    if seat is None or not selectors.can_see_register(request.user, seat):
+        raise HttpError(404, "no register you can see")
+    return seat
+
+
+@router.get(
+    "/register/{ons_code}", auth=ORGANISERS, response=RegisterOut, summary="A constituency's register"
+)
+def register_summary(request, ons_code: str):
+    seat = _seat(request, ons_code)
+    s = selectors.register_summary(seat)
+    return RegisterOut(
+        ons_code=seat.ons_code,
+        name=seat.name,
+        electors=s.electors,
+        left=s.left,
+        households=s.households,
+        polling_districts=dict(s.districts),
+    )
+
+
+@router.post(
+    "/register/{ons_code}/import",
+    auth=ORGANISERS,
+    response={200: ImportOut, 202: ImportOut},
+    summary="Upload a register CSV (all or nothing)",
+)
+def register_import(request, ons_code: str, file: UploadedFile = File(...)):  # noqa: B008
+    seat = _seat(request, ons_code)
+    if file.size > settings.MAX_UPLOAD_BYTES:
+        raise HttpError(413, "file larger than the upload limit")
+    job = import_job_create(
+        actor=request.user, upload=file, kind=ImportJob.Kind.REGISTER, params={"constituency_id": seat.pk}
+    )
+    job.refresh_from_db()
+    return (200 if job.finished else 202), ImportOut(
+        id=job.pk,
+        status=job.status,
+        rows_total=job.rows_total,
+        error_count=job.error_count,
+        errors=job.errors,
+        summary=job.summary,
+    )
