@@ -58,7 +58,7 @@ def parse_address(lines: list[str]) -> Address:
         m = _NUMBERED.match(line)
         if m:
             return Address(flat, int(m.group(1)), m.group(2).lower(), building, m.group(3).strip())
-        if _STREET_WORDS.search(line) and not building:
+        if _STREET_WORDS.search(line):
             return Address(flat, None, "", building, line)
         if not building:
             building = line
