@@ -72,8 +72,46 @@ MATRIX = [
     ("post", "/api/vote", PUBLIC, None),
     ("get", "/api/results/{published}", PUBLIC, None),
     ("get", "/api/results/{published}/trackers/{tracker}", PUBLIC, None),
+    # ground game: targets for anyone signed in, "nearest" for anyone; the register only for
+    # the seat's own organisers and national admins
+    ("get", "/targets/", ALL, None),
+    ("get", "/nearest/", PUBLIC, None),
+    ("get", "/sessions/", ALL, None),
+    ("get", "/sessions/new/", MANAGERS, 403),
+    ("get", "/sessions/{session}/", ALL, None),
+    ("post", "/sessions/{session}/signup/", ALL, None),
+    ("post", "/sessions/{session}/cancel/", ALL, None),
+    ("get", "/register/", MANAGERS, 403),
+    ("get", "/register/{seat}/", MANAGERS, 403),
+    ("get", "/register/{other_seat}/", (ADMIN,), (403, 404)),
+    ("get", "/register/{seat}/imports/{register_job}/", MANAGERS, 403),
+    ("get", "/api/targets", ALL, None),
+    ("get", "/api/nearest?lat=52.9&lon=-1.5", PUBLIC, None),
+    ("get", "/api/sessions", ALL, None),
+    ("post", "/api/sessions", MANAGERS, 403),
+    ("post", "/api/sessions/{session}/signup", ALL, None),
+    ("delete", "/api/sessions/{session}/signup", ALL, None),
+    ("get", "/api/register/{seat}", MANAGERS, 403),
+    ("get", "/api/register/{other_seat}", (ADMIN,), (403, 404)),
+    ("post", "/api/register/{seat}/import", MANAGERS, 403),
 ]
-FILL = {k: "X" for k in ("north", "south", "job", "candidate", "ballot", "published", "file", "tracker")}
+FILL = {
+    k: "X"
+    for k in (
+        "north",
+        "south",
+        "job",
+        "candidate",
+        "ballot",
+        "published",
+        "file",
+        "tracker",
+        "session",
+        "seat",
+        "other_seat",
+        "register_job",
+    )
+}
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
 PUBLIC_OR_DJANGO = ("accounts/", "admin/", "api/docs", "api/openapi.json")
 
@@ -97,12 +135,64 @@ def objects(branches, users):
         "published": published_ballot(users[RO]).pk,
         "file": "result.json",
         "tracker": "0123abcd",
+        **ground_game(users, north, south),
+    }
+
+
+def ground_game(users, north, south) -> dict:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from groundswell.groundgame.models import CanvassSession, Constituency, Election, Result
+
+    seat = Constituency.objects.create(
+        ons_code=north.ons_code, name=north.name, latitude=52.9, longitude=-1.5, branch=north
+    )
+    other = Constituency.objects.create(
+        ons_code=south.ons_code, name=south.name, latitude=52.9, longitude=-1.48, branch=south
+    )
+    election = Election.objects.create(polling_day=date(2015, 5, 7), name="2015 general election")
+    Result.objects.create(
+        election=election,
+        constituency=seat,
+        electorate=70_000,
+        votes={"CON": 100, "LAB": 90},
+        total_votes=190,
+        winner="CON",
+        runner_up="LAB",
+        majority=10,
+        turnout=60.0,
+    )
+    start = timezone.now() + timedelta(days=3)
+    session = CanvassSession.objects.create(
+        constituency=seat,
+        title="Canvass",
+        meeting_point="Library",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=50,
+    )
+    job = ImportJob.objects.create(
+        kind="register",
+        params={"constituency_id": seat.pk},
+        filename="r.csv",
+        path="/nonexistent",
+        status=ImportJob.Status.DONE,
+    )
+    return {
+        "session": session.pk,
+        "seat": seat.ons_code,
+        "other_seat": other.ons_code,
+        "register_job": job.pk,
     }
 
 
 def _request(client, method, path):
     if method == "get":
         return client.get(path)
+    if method == "delete":
+        return client.delete(path)
     return client.post(path, {"action": "dismiss"})
 
 
@@ -149,7 +239,7 @@ def _patterns(resolver=None, prefix=""):
 def _normalise(route: str) -> str:
     import re
 
-    route = route.lstrip("^").rstrip("$")
+    route = route.split("?")[0].lstrip("^").rstrip("$")
     return re.sub(r"<[^>]+>|\{[^}]+\}", "X", route).strip("/")
 
 
