@@ -22,6 +22,7 @@ from django.utils import timezone
 from groundswell.bulk import BulkInserter, count_lines, spool_write, spooled
 from groundswell.core.formats.errors import RowError
 from groundswell.core.formats.register_csv import RegisterReader, RegisterRow
+from groundswell.core.geo.address import parse_address
 from groundswell.groundgame.models import (
     Constituency,
     Elector,
@@ -70,17 +71,15 @@ class RegisterResult:
 
 
 # Spooled row layout: plain values only (marshal), dates as ISO text.
-(DISTRICT, NUMBER, SORT, MARKERS, ATTAINER, TITLE, FIRST, LAST, A1, A2, A3, A4, POSTCODE, LAT, LON, KEY,
- STREET, HOUSE, SUFFIX, FLAT, BUILDING) = range(21)  # fmt: skip
+(DISTRICT, NUMBER, SORT, MARKERS, ATTAINER, TITLE, FIRST, LAST, A1, A2, A3, A4, POSTCODE, LAT, LON,
+ KEY) = range(16)  # fmt: skip
 
 
 def _pack(r: RegisterRow) -> tuple:
-    p = r.parsed
     return (
         r.polling_district, r.elector_number, r.number_sort, r.markers,
         r.attainer_date.isoformat() if r.attainer_date else None, r.title, r.first_name, r.last_name,
         *r.address, r.postcode, r.latitude, r.longitude, r.household_key,
-        p.street, p.house_number, p.house_suffix, p.flat, p.building,
     )  # fmt: skip
 
 
@@ -210,6 +209,7 @@ class _Writer:
         hh_values = []
         for r, pk in zip(new_households, ids, strict=True):
             lat, lon = (r[LAT], r[LON]) if r[LAT] is not None else located.get(r[POSTCODE], (None, None))
+            a = parse_address([r[A1], r[A2], r[A3], r[A4]])  # once per household, not per elector
             hh_values.append(
                 (
                     pk,
@@ -221,11 +221,11 @@ class _Writer:
                     r[A3],
                     r[A4],
                     r[POSTCODE],
-                    r[STREET],
-                    r[HOUSE],
-                    r[SUFFIX],
-                    r[FLAT],
-                    r[BUILDING],
+                    a.street,
+                    a.house_number,
+                    a.house_suffix,
+                    a.flat,
+                    a.building,
                     lat,
                     lon,
                 )

@@ -14,7 +14,7 @@ from datetime import date
 
 from groundswell.core.formats.errors import RowError
 from groundswell.core.formats.members_csv import normalise_postcode
-from groundswell.core.geo.address import Address, normalise_line, parse_address
+from groundswell.core.geo.address import Address, parse_address
 
 HEADER: tuple[str, ...] = (
     "polling_district", "elector_number", "markers", "attainer_date", "title", "first_name", "last_name",
@@ -47,12 +47,16 @@ class RegisterRow:
     latitude: float | None
     longitude: float | None
     household_key: str
-    parsed: Address
+
+    @property
+    def parsed(self) -> Address:
+        """Flat, number and street: worked out only when a new household needs them."""
+        return parse_address(list(self.address))
 
 
 def household_key(lines: Iterable[str], postcode: str) -> str:
     """One household: the same address lines (ignoring case and spacing) and postcode."""
-    parts = [normalise_line(x).upper() for x in lines if x and x.strip()]
+    parts = [" ".join(x.split()).upper() for x in lines if x and not x.isspace()]
     return "|".join(parts) + "#" + postcode.replace(" ", "").upper()
 
 
@@ -76,6 +80,9 @@ class RegisterReader:
         self.errors: list[RowError] = []
         self.more_errors = 0
         self.rows_read = 0
+        self._last_address: tuple = ()
+        self._last_key = ""
+        self._last_postcode: tuple[str, str | None] = ("", None)
 
     @property
     def error_count(self) -> int:
@@ -123,7 +130,7 @@ class RegisterReader:
                 yield row
 
     def _validate(self, line: int, c: list[str], seen: dict[int, int]) -> RegisterRow | None:
-        before = self.error_count
+        before = len(self.errors) + self.more_errors
         (district, number, markers, attainer, title, first, last, a1, a2, a3, a4, postcode, lat_s, lon_s) = c
         district = district.upper()
         if not district:
@@ -163,7 +170,9 @@ class RegisterReader:
         if not a1:
             self._error(line, "address_1", "address_1 is required")
         if postcode:
-            normal = normalise_postcode(postcode)
+            if postcode != self._last_postcode[0]:  # one household's electors share it
+                self._last_postcode = (postcode, normalise_postcode(postcode))
+            normal = self._last_postcode[1]
             if normal is None:
                 self._error(line, "postcode", f"malformed UK postcode {postcode!r}")
             else:
@@ -181,7 +190,7 @@ class RegisterReader:
             else:
                 if not (UK_BOUNDS[0] <= lat <= UK_BOUNDS[1] and UK_BOUNDS[2] <= lon <= UK_BOUNDS[3]):
                     self._error(line, "latitude", f"({lat}, {lon}) is not in the United Kingdom")
-        if self.error_count != before:
+        if len(self.errors) + self.more_errors != before:
             return None
         lines = (a1, a2, a3, a4)
         return RegisterRow(
@@ -198,9 +207,15 @@ class RegisterReader:
             postcode=postcode,
             latitude=lat,
             longitude=lon,
-            household_key=household_key(lines, postcode),
-            parsed=parse_address(list(lines)),
+            household_key=self._key(lines, postcode),
         )
+
+    def _key(self, lines: tuple[str, str, str, str], postcode: str) -> str:
+        # the electors of one household come one after another: reuse the last key
+        if (lines, postcode) != self._last_address:
+            self._last_address = (lines, postcode)
+            self._last_key = household_key(lines, postcode)
+        return self._last_key
 
 
 def _is_float(text: str) -> bool:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 _FLAT = re.compile(r"^(flat|apartment|apt|unit|room|maisonette)\.?\s+(\S+)", re.I)
 _NUMBERED = re.compile(r"^(\d+)\s*([a-z]?)\b[,\s]+(.+)$", re.I)
 _RANGE = re.compile(r"^(\d+)\s*-\s*\d+\s+(.+)$")
-_SPACES = re.compile(r"\s+")
 _STREET_WORDS = re.compile(
     r"\b(road|rd|street|st|avenue|ave|lane|ln|drive|dr|close|way|crescent|place|court|grove|gardens|"
     r"terrace|hill|walk|row|square|mews|park|rise|view|green|parade)\b",
@@ -31,7 +30,7 @@ class Address:
 
 
 def normalise_line(line: str) -> str:
-    return _SPACES.sub(" ", line.strip())
+    return " ".join(line.split())
 
 
 def parse_address(lines: list[str]) -> Address:
