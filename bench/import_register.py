@@ -140,8 +140,8 @@ def run_baseline(path: Path, seat) -> dict:
                 )
             )
     hcols = (
-        "id, constituency_id, polling_district_id, key, address_1, address_2, address_3, address_4, postcode, "
-        "street, house_number, house_suffix, flat, building, latitude, longitude"
+        "id, constituency_id, polling_district_id, key, address_1, address_2, address_3, address_4, "
+        "postcode, street, house_number, house_suffix, flat, building, latitude, longitude"
     )
     ecols = (
         "id, constituency_id, polling_district_id, elector_number, household_id, number_sort, markers, "
@@ -241,9 +241,8 @@ def main() -> None:
         rate = r["rows"] / r["seconds"]
         if kind == "baseline":
             base[db] = rate
-        print(
-            f"{db:<11} {kind:<9} {r['seconds']:8.2f} {rate:10,.0f} {rate / base[db]:11.0%} {r['peak_rss_mb']:12.0f}"
-        )
+        ratio = rate / base[db]
+        print(f"{db:<11} {kind:<9} {r['seconds']:8.2f} {rate:10,.0f} {ratio:11.0%} {r['peak_rss_mb']:12.0f}")
 
 
 if __name__ == "__main__":

@@ -34,3 +34,13 @@ def client_as(client, users):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches (target seats) must not leak from one test's data to the next."""
+    from groundswell.groundgame.selectors import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()

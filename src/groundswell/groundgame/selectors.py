@@ -3,11 +3,13 @@ postcodes, the register (for those allowed to see it) and canvass sessions."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from groundswell.accounts.models import Role
@@ -65,17 +67,29 @@ def target_seats(
 # -- nearest marginal -------------------------------------------------------------------------
 
 _SEATS_CACHE: dict[tuple, list[nearest.Seat]] = {}
+_STAMP: dict[int, tuple[float, dict]] = {}
+STAMP_SECONDS = 5.0  # how stale the results may be before we look whether they changed
+_SEAT_IDS: dict[str, int] = {}
 MAX_SWING = 10.0  # points: seats further out than this are not marginal enough to send anyone
 
 
 def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
     """Target seats (attack and defend, within MAX_SWING) with their representative points.
     Cached per process until the results change."""
-    stamp = Result.objects.filter(election=election).aggregate(n=Count("id"), m=Max("id"))
+    now = time.monotonic()
+    if now - _STAMP.get(election.pk, (0.0, None))[0] > STAMP_SECONDS:
+        _STAMP[election.pk] = (
+            now,
+            Result.objects.filter(election=election).aggregate(n=Count("id"), m=Max("id")),
+        )
+    stamp = _STAMP[election.pk][1]
     key = (party, election.pk, stamp["n"], stamp["m"])
     cached = _SEATS_CACHE.get(key)
     if cached is None:
-        points = {c.ons_code: c for c in Constituency.objects.only("ons_code", "latitude", "longitude")}
+        points = {
+            c.ons_code: c for c in Constituency.objects.only("ons_code", "name", "latitude", "longitude")
+        }
+        _SEAT_IDS.update({code: c.pk for code, c in points.items()})
         cached = [
             nearest.Seat(
                 ons_code=t.ons_code,
@@ -96,15 +110,27 @@ def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
     return cached
 
 
+def _seat_ids(ons_codes: list[str]) -> dict[int, str]:
+    missing = [c for c in ons_codes if c not in _SEAT_IDS]
+    if missing:
+        _SEAT_IDS.update(
+            dict(Constituency.objects.filter(ons_code__in=missing).values_list("ons_code", "pk"))
+        )
+    return {_SEAT_IDS[c]: c for c in ons_codes if c in _SEAT_IDS}
+
+
 def rooms(ons_codes: list[str], *, after: datetime | None = None) -> dict[str, nearest.Room]:
+    """Upcoming sessions per seat: one aggregate on the (constituency, starts_at) index."""
     after = after or timezone.now()
+    ids = _seat_ids(ons_codes)
     rows = (
-        CanvassSession.objects.filter(constituency__ons_code__in=ons_codes, starts_at__gte=after)
-        .values("constituency__ons_code")
+        CanvassSession.objects.filter(constituency_id__in=list(ids), starts_at__gte=after)
+        .values("constituency_id")
         .annotate(sessions=Count("id"), capacity=Sum("capacity"), taken=Sum("signed_up"))
+        .order_by()
     )
     return {
-        r["constituency__ons_code"]: nearest.Room(
+        ids[r["constituency_id"]]: nearest.Room(
             sessions=r["sessions"], capacity=r["capacity"] or 0, free=(r["capacity"] or 0) - (r["taken"] or 0)
         )
         for r in rows
@@ -135,12 +161,25 @@ def nearest_marginals(
     suggestions = nearest.suggest(
         latitude, longitude, short, rooms([s.ons_code for s, _, _ in short]), limit=limit
     )
-    codes = [s.seat.ons_code for s in suggestions]
-    sessions: dict[str, list[CanvassSession]] = {c: [] for c in codes}
-    upcoming = CanvassSession.objects.filter(constituency__ons_code__in=codes, starts_at__gte=timezone.now())
-    for session in upcoming.select_related("constituency").order_by("starts_at")[:200]:
-        sessions[session.constituency.ons_code].append(session)
-    return [NearbySeat(s, sessions[s.seat.ons_code][:5]) for s in suggestions]
+    ids = _seat_ids([s.seat.ons_code for s in suggestions])
+    sessions: dict[str, list[CanvassSession]] = {code: [] for code in ids.values()}
+    upcoming = (  # the next five sessions of each seat, in one query
+        CanvassSession.objects.filter(constituency_id__in=list(ids), starts_at__gte=timezone.now())
+        .annotate(n=Window(RowNumber(), partition_by=[F("constituency_id")], order_by=F("starts_at").asc()))
+        .filter(n__lte=5)
+        .select_related("constituency")
+        .order_by("starts_at")
+    )
+    for session in upcoming:
+        sessions[ids[session.constituency_id]].append(session)
+    return [NearbySeat(s, sessions.get(s.seat.ons_code, [])) for s in suggestions]
+
+
+def clear_caches() -> None:
+    """Forget cached seats (after results are imported; tests call it between cases)."""
+    _SEATS_CACHE.clear()
+    _STAMP.clear()
+    _SEAT_IDS.clear()
 
 
 class PostcodeNotFound(LookupError):
