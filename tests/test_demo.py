@@ -8,7 +8,7 @@ from groundswell.members.models import Branch, Person
 
 
 def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
-    call_command("demo", members=300, quiet=True)
+    call_command("demo", members=300, electors=2000, quiet=True)
     out = capsys.readouterr().out
     assert "admin@demo.groundswell.local" in out and "groundswell-demo" in out
     assert "voting code" in out
@@ -18,6 +18,12 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert people >= 300 and Person.objects.filter(synthetic=False).count() == 0
     statuses = sorted(Ballot.objects.values_list("status", flat=True))
     assert statuses == ["open", "published"]
-    assert User.objects.count() == 5
-    call_command("demo", members=300, quiet=True)
-    assert Person.objects.count() == people and Ballot.objects.count() == 2 and User.objects.count() == 5
+    assert User.objects.filter(email__endswith="@demo.groundswell.local").count() == 5
+    users = User.objects.count()
+    from groundswell.groundgame.models import CanvassSession, Elector
+
+    assert Elector.objects.filter(synthetic=True).count() >= 2000 and CanvassSession.objects.exists()
+    sessions = CanvassSession.objects.count()
+    call_command("demo", members=300, electors=2000, quiet=True)
+    assert Person.objects.count() == people and Ballot.objects.count() == 2 and User.objects.count() == users
+    assert CanvassSession.objects.count() == sessions
