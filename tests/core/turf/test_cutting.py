@@ -21,8 +21,8 @@ def registers(draw):
         lat, lon = 52.9 + rng.random() * 0.03, -1.5 + rng.random() * 0.03
         for number in range(1, draw(st.integers(1, 40)) + 1):
             flats = draw(
-                st.sampled_from([1, 1, 1, 1, 1, 1, 2, 12, 40])
-            )  # 40: a building bigger than any list
+                st.sampled_from([1, 1, 1, 1, 1, 1, 1, 1, 2, 12, 40, 120])
+            )  # 120: bigger than any list
             for _ in range(flats):
                 n += 1
                 doors.append(

@@ -227,18 +227,13 @@ def _repair(chunks: list[list[_Stop]], lo: int, hi: int) -> list[list[_Stop]]:
             chunks.remove(s)
             continue
         donor = max(rest, key=_size)
-        movable = sorted(
-            (st for st in donor if st.size <= lo - _size(s) or st.size == 1), key=lambda st: st.size
-        )
-        moved = False
-        for st in movable:
-            if _size(s) >= lo or _size(donor) - st.size < lo:
-                break
+        while _size(s) < lo:  # move the smallest building that both lists can afford
+            fits_both = [st for st in donor if _size(donor) - st.size >= lo and _size(s) + st.size <= hi]
+            if not fits_both:
+                return chunks
+            st = min(fits_both, key=lambda x: x.size)
             donor.remove(st)
             s.append(st)
-            moved = True
-        if not moved or _size(s) < lo:
-            return chunks
 
 
 def _halve(stops: list[_Stop]) -> list[list[_Stop]]:
