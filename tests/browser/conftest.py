@@ -7,6 +7,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Route a service worker's own requests through context.route too (microsoft/playwright#2311:
+# set_offline alone does not cut them), so an offline test really is offline.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

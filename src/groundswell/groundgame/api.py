@@ -277,3 +277,135 @@ def register_import(request, ons_code: str, file: UploadedFile = File(...)):  # 
         errors=job.errors,
         summary=job.summary,
     )
+
+
+# -- canvassing (the doorstep app) ------------------------------------------------------------
+
+
+class ContactIn(Schema):
+    id: str
+    elector: int
+    walk_list: int | None = None
+    code: str
+    previous_vote: str = ""
+    likelihood: int | None = None
+    issues: str = ""
+    pledged: bool = False
+    postal_vote: bool = False
+    lift: bool = False
+    notes: str = ""
+    recorded_at: str | None = None
+
+
+class ContactsIn(Schema):
+    contacts: list[ContactIn]
+
+
+class ContactsOut(Schema):
+    created: int
+    duplicates: int
+    accepted: list[str]
+    errors: list[dict]
+
+
+class CorrectionIn(Schema):
+    id: str
+    kind: str
+    household: int
+    elector: int | None = None
+    first_name: str = ""
+    last_name: str = ""
+
+
+class ElectorOut(Schema):
+    id: int
+    number: str
+    name: str
+    address: str
+    postcode: str
+    markers: str
+    last: dict | None
+
+
+class ReturnsIn(Schema):
+    marks: list[tuple[str, str]]
+
+
+@router.get("/canvass/lists", auth=ANYONE_SIGNED_IN, summary="Your assigned walk lists, for the doorstep app")
+def canvass_lists(request):
+    return [selectors.walk_list_payload(w) for w in selectors.assigned_lists(request.user)]
+
+
+@router.post(
+    "/canvass/contacts",
+    auth=ANYONE_SIGNED_IN,
+    response=ContactsOut,
+    summary="Record contacts (idempotent by the phone's id)",
+)
+def canvass_contacts(request, payload: ContactsIn):
+    result = services.contacts_record(
+        canvasser=request.user,
+        items=[c.dict() for c in payload.contacts],
+        allowed_electors=selectors.allowed_electors(request.user),
+    )
+    if result["errors"] and not result["created"] and not result["duplicates"]:
+        raise HttpError(
+            403 if any("walk lists" in e["error"] for e in result["errors"]) else 422,
+            result["errors"][0]["error"],
+        )
+    return result
+
+
+@router.post("/canvass/corrections", auth=ANYONE_SIGNED_IN, summary="Report a new elector or one who moved")
+def canvass_correction(request, payload: CorrectionIn):
+    try:
+        c = services.correction_submit(
+            canvasser=request.user,
+            item=payload.dict(),
+            allowed_households=selectors.allowed_households(request.user),
+        )
+    except services.ContactError as exc:
+        raise HttpError(403, str(exc)) from None
+    return {"id": str(c.id), "status": c.status}
+
+
+@router.get(
+    "/canvass/electors/{elector_id}",
+    auth=ANYONE_SIGNED_IN,
+    response=ElectorOut,
+    summary="One elector on your lists",
+)
+def canvass_elector(request, elector_id: int):
+    e = selectors.elector_for(request.user, elector_id)
+    if e is None:
+        raise HttpError(404, "no such elector on your walk lists")
+    last = selectors.latest_contacts([e.pk]).get(e.pk)
+    return ElectorOut(
+        id=e.pk,
+        number=f"{e.polling_district.code}-{e.elector_number}",
+        name=f"{e.first_name} {e.last_name}".strip(),
+        address=str(e.household),
+        postcode=e.household.postcode,
+        markers=e.markers,
+        last=None if last is None else {"code": last.code, "at": last.recorded_at.isoformat()},
+    )
+
+
+@router.post("/pollingday/{ons_code}/returns", auth=ORGANISERS, summary="Tellers' returns: who has voted")
+def tellers_returns(request, ons_code: str, payload: ReturnsIn):
+    seat = _seat(request, ons_code)
+    return services.tellers_record(constituency=seat, marks=payload.marks)
+
+
+@router.get("/pollingday/{ons_code}/knockup", auth=ORGANISERS, summary="Pledges not yet voted")
+def knockup(request, ons_code: str):
+    seat = _seat(request, ons_code)
+    return [
+        {
+            "id": e.pk,
+            "number": f"{e.polling_district.code}-{e.elector_number}",
+            "name": f"{e.first_name} {e.last_name}".strip(),
+            "address": str(e.household),
+        }
+        for e in selectors.pledges_not_voted(seat).select_related("household", "polling_district")[:5000]
+    ]

@@ -209,3 +209,127 @@ class SessionSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.session}"
+
+
+# -- walk lists, contacts, polling day --------------------------------------------------------
+
+
+class WalkList(models.Model):
+    """Doors in walking order. Canvass lists come from cutting the register; knock-up lists
+    from the pledges not yet marked as voted on polling day."""
+
+    class Kind(models.TextChoices):
+        CANVASS = "canvass", "Canvass"
+        KNOCKUP = "knockup", "Knock-up"
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="walk_lists")
+    polling_district = models.ForeignKey(PollingDistrict, on_delete=models.CASCADE, related_name="walk_lists")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CANVASS)
+    name = models.CharField(max_length=40)
+    doors = models.PositiveIntegerField(default=0)
+    electors = models.PositiveIntegerField(default=0)
+    route_length_m = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["polling_district__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WalkListDoor(models.Model):
+    walk_list = models.ForeignKey(WalkList, on_delete=models.CASCADE, related_name="stops")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["walk_list", "position"]
+        constraints = [models.UniqueConstraint(fields=["walk_list", "household"], name="door_once_per_list")]
+
+    def __str__(self) -> str:
+        return f"{self.walk_list} #{self.position}"
+
+
+class WalkListAssignment(models.Model):
+    walk_list = models.ForeignKey(WalkList, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="walk_lists")
+    session = models.ForeignKey(
+        CanvassSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["walk_list", "user"], name="assigned_once")]
+
+    def __str__(self) -> str:
+        return f"{self.walk_list} -> {self.user}"
+
+
+class Contact(models.Model):
+    """What a door said. The id is made by the phone, so a resend is recognised, not doubled."""
+
+    CODES = ("LAB", "CON", "LD", "UKIP", "GRN", "SNP", "PC", "OTH", "DK", "WS", "AG", "NI", "MV", "RF", "DNK")
+    PARTIES = ("LAB", "CON", "LD", "UKIP", "GRN", "SNP", "PC", "OTH")
+
+    id = models.UUIDField(primary_key=True)
+    elector = models.ForeignKey(Elector, on_delete=models.CASCADE, related_name="contacts")
+    walk_list = models.ForeignKey(
+        WalkList, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    canvasser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    code = models.CharField(max_length=4)
+    previous_vote = models.CharField(max_length=4, blank=True)
+    likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    issues = models.CharField(max_length=300, blank=True)
+    pledged = models.BooleanField(default=False)
+    postal_vote = models.BooleanField(default=False)
+    lift = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(help_text="when the canvasser recorded it, on the phone")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["elector", "recorded_at"]),
+            models.Index(fields=["walk_list", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elector_id}: {self.code}"
+
+
+class RegisterCorrection(models.Model):
+    """A canvasser's report that someone new lives at an address, or that an elector moved."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "New elector at this address"
+        MOVED = "moved", "Elector has moved away"
+
+    id = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    elector = models.ForeignKey(Elector, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, default="pending")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.status})"
+
+
+class VoteMark(models.Model):
+    """A tellers' return: this elector has voted (polling day)."""
+
+    elector = models.OneToOneField(Elector, on_delete=models.CASCADE, related_name="vote_mark")
+    marked_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=20, default="teller")
+
+    def __str__(self) -> str:
+        return f"{self.elector_id} voted"

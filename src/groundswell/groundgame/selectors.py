@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
@@ -21,12 +21,16 @@ from groundswell.core.geo import nearest
 from groundswell.groundgame.models import (
     CanvassSession,
     Constituency,
+    Contact,
     Election,
     Elector,
     Household,
     Postcode,
     RegisterImport,
     Result,
+    VoteMark,
+    WalkList,
+    WalkListDoor,
 )
 
 
@@ -269,3 +273,237 @@ def upcoming_sessions(constituency: Constituency | None = None) -> QuerySet[Canv
     if constituency is not None:
         qs = qs.filter(constituency=constituency)
     return qs.order_by("starts_at")
+
+
+# -- canvassing -------------------------------------------------------------------------------
+
+SHEET_CODES = ("LAB", "CON", "LD", "UKIP", "GRN", "OTH", "DK", "AG", "NI", "P")  # P: pledged
+
+
+def polling_day() -> date:
+    """The election the canvass is for: attainers who turn 18 after it cannot vote in it."""
+    value = getattr(settings, "GROUNDSWELL_POLLING_DAY", "")
+    return date.fromisoformat(value) if value else timezone.localdate()
+
+
+def eligible_electors(qs: QuerySet[Elector]) -> QuerySet[Elector]:
+    """Those who can vote at a general election and have a door: no G, E, K or F marker,
+    not gone, and 18 by polling day."""
+    qs = qs.filter(left_on__isnull=True)
+    for marker in "GEKF":
+        qs = qs.exclude(markers__contains=marker)
+    return qs.filter(Q(attainer_date__isnull=True) | Q(attainer_date__lte=polling_day()))
+
+
+def assigned_lists(user) -> QuerySet[WalkList]:
+    return WalkList.objects.filter(assignments__user=user).select_related("polling_district", "constituency")
+
+
+def allowed_electors(user) -> set[int] | None:
+    """The electors a user may record contacts for: a national admin anyone's; an organiser
+    their seats'; everyone else only those on the lists assigned to them."""
+    if has_role(user, Role.NATIONAL_ADMIN):
+        return None
+    mine = WalkListDoor.objects.filter(walk_list__assignments__user=user).values("household_id")
+    ids = set(Elector.objects.filter(household_id__in=mine).values_list("pk", flat=True))
+    seats = registers_for(user)
+    if seats.exists():
+        ids |= set(Elector.objects.filter(constituency__in=seats).values_list("pk", flat=True))
+    return ids
+
+
+def allowed_households(user) -> set[int] | None:
+    if has_role(user, Role.NATIONAL_ADMIN):
+        return None
+    ids = set(
+        WalkListDoor.objects.filter(walk_list__assignments__user=user).values_list("household_id", flat=True)
+    )
+    seats = registers_for(user)
+    if seats.exists():
+        ids |= set(Household.objects.filter(constituency__in=seats).values_list("pk", flat=True))
+    return ids
+
+
+def latest_contacts(electors: list[int]) -> dict[int, Contact]:
+    """The newest contact of each elector (both are kept; the newer is the current view)."""
+    latest: dict[int, Contact] = {}
+    for c in (
+        Contact.objects.filter(elector_id__in=electors).select_related("canvasser").order_by("recorded_at")
+    ):
+        latest[c.elector_id] = c
+    return latest
+
+
+def walk_list_payload(walk_list: WalkList) -> dict:
+    """A list as the doorstep app caches it: doors in order, who lives there, the last knock."""
+    stops = list(walk_list.stops.select_related("household").order_by("position"))
+    households = [s.household for s in stops]
+    electors = list(
+        eligible_electors(Elector.objects.filter(household__in=households)).order_by("number_sort")
+    )
+    latest = latest_contacts([e.pk for e in electors])
+    by_household: dict[int, list[dict]] = {}
+    for e in electors:
+        c = latest.get(e.pk)
+        by_household.setdefault(e.household_id, []).append(
+            {
+                "id": e.pk,
+                "number": f"{walk_list.polling_district.code}-{e.elector_number}",
+                "name": f"{e.first_name} {e.last_name}".strip(),
+                "synthetic": e.synthetic,
+                "last": None
+                if c is None
+                else {
+                    "code": c.code,
+                    "at": c.recorded_at.isoformat(),
+                    "by": str(c.canvasser) if c.canvasser else "",
+                },
+            }
+        )
+    return {
+        "id": walk_list.pk,
+        "name": walk_list.name,
+        "district": walk_list.polling_district.code,
+        "constituency": walk_list.constituency.name,
+        "kind": walk_list.kind,
+        "doors": [
+            {
+                "household": h.pk,
+                "address": ", ".join(x for x in (h.address_1, h.address_2) if x),
+                "postcode": h.postcode,
+                "lat": h.latitude,
+                "lon": h.longitude,
+                "electors": by_household.get(h.pk, []),
+            }
+            for h in households
+        ],
+    }
+
+
+def elector_for(user, elector_id: int) -> Elector | None:
+    allowed = allowed_electors(user)
+    if allowed is not None and elector_id not in allowed:
+        return None
+    return Elector.objects.select_related("household", "polling_district").filter(pk=elector_id).first()
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    contacts: int
+    doors_knocked: int
+    electors_contacted: int
+    shares: list[tuple[str, int]]
+    by_list: list[dict]
+    by_canvasser: list[dict]
+
+
+def canvass_dashboard(constituency: Constituency, *, since: datetime | None = None) -> Dashboard:
+    contacts = Contact.objects.filter(elector__constituency=constituency)
+    if since:
+        contacts = contacts.filter(received_at__gte=since)
+    latest = {}
+    for elector_id, code in contacts.order_by("recorded_at").values_list("elector_id", "code"):
+        latest[elector_id] = code
+    shares: dict[str, int] = {}
+    for code in latest.values():
+        shares[code] = shares.get(code, 0) + 1
+    by_list = list(
+        contacts.values("walk_list__name")
+        .annotate(n=Count("id"), doors=Count("elector__household", distinct=True))
+        .order_by("walk_list__name")
+    )
+    by_canvasser = list(
+        contacts.values("canvasser__email", "canvasser__display_name").annotate(n=Count("id")).order_by("-n")
+    )
+    return Dashboard(
+        contacts=contacts.count(),
+        doors_knocked=contacts.values("elector__household").distinct().count(),
+        electors_contacted=len(latest),
+        shares=sorted(shares.items(), key=lambda kv: -kv[1]),
+        by_list=by_list,
+        by_canvasser=by_canvasser,
+    )
+
+
+def pledges_not_voted(constituency: Constituency, party: str | None = None) -> QuerySet[Elector]:
+    """Electors whose current intention is our party or who pledged, and who have not voted."""
+    party = party or settings.GROUNDSWELL_PARTY
+    latest: dict[int, tuple[str, bool]] = {}
+    for elector_id, code, pledged in (
+        Contact.objects.filter(elector__constituency=constituency)
+        .order_by("recorded_at")
+        .values_list("elector_id", "code", "pledged")
+    ):
+        latest[elector_id] = (code, pledged)
+    pledges = [e for e, (code, pledged) in latest.items() if code == party or pledged]
+    return eligible_electors(Elector.objects.filter(pk__in=pledges, vote_mark__isnull=True))
+
+
+def knockup_turnout(constituency: Constituency, party: str | None = None) -> dict:
+    """Pledges and how many of them have voted, hour by hour through polling day."""
+    party = party or settings.GROUNDSWELL_PARTY
+    latest: dict[int, tuple[str, bool]] = {}
+    for elector_id, code, pledged in (
+        Contact.objects.filter(elector__constituency=constituency)
+        .order_by("recorded_at")
+        .values_list("elector_id", "code", "pledged")
+    ):
+        latest[elector_id] = (code, pledged)
+    pledges = [e for e, (code, pledged) in latest.items() if code == party or pledged]
+    marks = list(VoteMark.objects.filter(elector_id__in=pledges).values_list("marked_at", flat=True))
+    by_hour: dict[str, int] = {}
+    for m in sorted(marks):
+        key = timezone.localtime(m).strftime("%H:00")
+        by_hour[key] = by_hour.get(key, 0) + 1
+    running, cumulative = 0, []
+    for hour, n in sorted(by_hour.items()):
+        running += n
+        cumulative.append((hour, running))
+    return {"pledges": len(pledges), "voted": len(marks), "by_hour": cumulative}
+
+
+def canvass_analytics(constituency: Constituency) -> dict:
+    """Current intentions (latest contact per elector) by district and overall, the contact
+    rate, what last time's UKIP voters say now, and the last result to compare with."""
+    rows = list(
+        Contact.objects.filter(elector__constituency=constituency)
+        .order_by("recorded_at")
+        .values_list("elector_id", "code", "previous_vote", "elector__polling_district__code")
+    )
+    latest: dict[int, tuple[str, str, str]] = {}
+    for elector_id, code, previous, district in rows:
+        latest[elector_id] = (code, previous or latest.get(elector_id, ("", "", ""))[1], district)
+    parties = set(Contact.PARTIES) | {"DK", "WS", "AG"}
+    overall: dict[str, int] = {}
+    by_district: dict[str, dict[str, int]] = {}
+    switchers: dict[str, int] = {}
+    for code, previous, district in latest.values():
+        if code not in parties:
+            continue
+        overall[code] = overall.get(code, 0) + 1
+        by_district.setdefault(district, {})
+        by_district[district][code] = by_district[district].get(code, 0) + 1
+        if previous == "UKIP":
+            switchers[code] = switchers.get(code, 0) + 1
+    electors = eligible_electors(Elector.objects.filter(constituency=constituency)).count()
+    result = (
+        Result.objects.filter(constituency=constituency)
+        .select_related("election")
+        .order_by("-election__polling_day")
+        .first()
+    )
+    last = None
+    if result is not None:
+        last = {
+            "election": result.election.name,
+            "shares": {p: round(100 * v / result.total_votes, 1) for p, v in result.votes.items()},
+        }
+    return {
+        "overall": overall,
+        "by_district": dict(sorted(by_district.items())),
+        "ukip_switchers": switchers,
+        "contacted": len(latest),
+        "electors": electors,
+        "contact_rate": round(100 * len(latest) / electors, 1) if electors else 0.0,
+        "last_result": last,
+    }

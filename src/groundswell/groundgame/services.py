@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
+from django.utils import timezone
 
 from groundswell.accounts.services import audit_record
 from groundswell.core.elections.results import read_long_results
 from groundswell.core.formats.errors import FormatError, RowError
 from groundswell.core.formats.members_csv import normalise_postcode
 from groundswell.core.formats.register_csv import UK_BOUNDS
+from groundswell.core.turf import Door, cut_turfs
 from groundswell.groundgame.models import (
     CanvassSession,
     Constituency,
+    Contact,
     Election,
+    Elector,
+    Household,
+    PollingDistrict,
     Postcode,
+    RegisterCorrection,
     Result,
     SessionSignup,
+    VoteMark,
+    WalkList,
+    WalkListAssignment,
+    WalkListDoor,
 )
 from groundswell.members.models import Branch
 
@@ -232,3 +244,238 @@ def session_cancel_signup(*, session: CanvassSession, user) -> None:
     deleted, _ = SessionSignup.objects.filter(session=session, user=user).delete()
     if deleted:
         CanvassSession.objects.filter(pk=session.pk, signed_up__gt=0).update(signed_up=F("signed_up") - 1)
+
+
+# -- walk lists ---------------------------------------------------------------------------------
+
+
+def _doors(households) -> list[Door]:
+    return [
+        Door(
+            id=h.pk,
+            district=h.polling_district.code,
+            street=h.street,
+            number=h.house_number,
+            suffix=h.house_suffix,
+            building=h.building,
+            latitude=h.latitude,
+            longitude=h.longitude,
+        )
+        for h in households
+    ]
+
+
+def _create_lists(constituency: Constituency, turfs, kind: str, prefix: str = "") -> list[WalkList]:
+    districts = dict(PollingDistrict.objects.filter(constituency=constituency).values_list("code", "pk"))
+    counts = dict(
+        Household.objects.filter(constituency=constituency)
+        .annotate(n=Count("electors"))
+        .values_list("pk", "n")
+    )
+    numbering: dict[str, int] = {}
+    made = []
+    for turf in turfs:
+        numbering[turf.district] = numbering.get(turf.district, 0) + 1
+        wl = WalkList.objects.create(
+            constituency=constituency,
+            polling_district_id=districts[turf.district],
+            kind=kind,
+            name=f"{prefix}{turf.district}-{numbering[turf.district]:02d}",
+            doors=turf.doors,
+            electors=sum(counts.get(h, 0) for h in turf.door_ids),
+            route_length_m=turf.length_m,
+        )
+        WalkListDoor.objects.bulk_create(
+            [WalkListDoor(walk_list=wl, household_id=h, position=i) for i, h in enumerate(turf.door_ids)]
+        )
+        made.append(wl)
+    return made
+
+
+@transaction.atomic
+def turfs_cut(*, constituency: Constituency, doors: int = 60, actor=None) -> dict:
+    """Cuts the constituency's households into canvass lists of about `doors` doors.
+
+    Lists already assigned to a canvasser are kept as they are; everything else is cut again."""
+    kept = WalkList.objects.filter(
+        constituency=constituency, kind=WalkList.Kind.CANVASS, assignments__isnull=False
+    ).distinct()
+    kept_households = set(
+        WalkListDoor.objects.filter(walk_list__in=kept).values_list("household_id", flat=True)
+    )
+    WalkList.objects.filter(constituency=constituency, kind=WalkList.Kind.CANVASS).exclude(
+        pk__in=kept
+    ).delete()
+    households = (
+        Household.objects.filter(constituency=constituency, electors__left_on__isnull=True)
+        .exclude(pk__in=kept_households)
+        .select_related("polling_district")
+        .distinct()
+    )
+    made = _create_lists(constituency, cut_turfs(_doors(households), target=doors), WalkList.Kind.CANVASS)
+    audit_record(
+        actor=actor,
+        action="turfs.cut",
+        target=constituency.ons_code,
+        rows=len(made),
+        detail={"doors": doors, "kept": kept.count()},
+    )
+    return {"lists": len(made), "kept": kept.count(), "doors": sum(w.doors for w in made)}
+
+
+@transaction.atomic
+def walk_list_assign(
+    *, walk_list: WalkList, user, session: CanvassSession | None = None
+) -> WalkListAssignment:
+    assignment, _ = WalkListAssignment.objects.get_or_create(
+        walk_list=walk_list, user=user, defaults={"session": session}
+    )
+    return assignment
+
+
+# -- contacts -----------------------------------------------------------------------------------
+
+
+class ContactError(ValueError):
+    """A contact the rules do not allow: names the item and the field."""
+
+
+def _contact_fields(item: dict) -> dict:
+    code = str(item.get("code", "")).upper()
+    if code not in Contact.CODES:
+        raise ContactError(f"unknown code {code!r}; use one of {', '.join(Contact.CODES)}")
+    previous = str(item.get("previous_vote") or "").upper()
+    if previous and previous not in Contact.PARTIES:
+        raise ContactError(f"unknown previous vote {previous!r}")
+    likelihood = item.get("likelihood")
+    if likelihood not in (None, ""):
+        likelihood = int(likelihood)
+        if not 1 <= likelihood <= 10:
+            raise ContactError("likelihood is 1 to 10")
+    else:
+        likelihood = None
+    return {
+        "code": code,
+        "previous_vote": previous,
+        "likelihood": likelihood,
+        "issues": str(item.get("issues") or "")[:300],
+        "pledged": bool(item.get("pledged")),
+        "postal_vote": bool(item.get("postal_vote")),
+        "lift": bool(item.get("lift")),
+        "notes": str(item.get("notes") or "")[:2000],
+    }
+
+
+def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] | None) -> dict:
+    """Stores contacts sent from a phone. Each carries the id the phone gave it: one already
+    stored is acknowledged and not stored again, so resending an outbox never doubles.
+    `allowed_electors` limits a canvasser to the electors on their lists (None: anyone's)."""
+    parsed, errors = [], []
+    for n, item in enumerate(items):
+        try:
+            cid = uuid.UUID(str(item["id"]))
+            elector_id = int(item["elector"])
+            if allowed_electors is not None and elector_id not in allowed_electors:
+                raise ContactError("that elector is not on your walk lists")
+            recorded = datetime.fromisoformat(str(item.get("recorded_at") or timezone.now().isoformat()))
+            if timezone.is_naive(recorded):
+                recorded = timezone.make_aware(recorded)
+            parsed.append(
+                Contact(
+                    id=cid,
+                    elector_id=elector_id,
+                    walk_list_id=item.get("walk_list") or None,
+                    canvasser=canvasser,
+                    recorded_at=recorded,
+                    **_contact_fields(item),
+                )
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            errors.append(
+                {"index": n, "id": str(item.get("id", "")), "error": str(exc) or type(exc).__name__}
+            )
+    ids = [c.id for c in parsed]
+    with transaction.atomic():
+        existing = set(Contact.objects.filter(id__in=ids).values_list("id", flat=True))
+        fresh = [c for c in parsed if c.id not in existing]
+        seen: set = set()
+        fresh = [c for c in fresh if not (c.id in seen or seen.add(c.id))]
+        Contact.objects.bulk_create(fresh, ignore_conflicts=True)
+    return {
+        "created": len(fresh),
+        "duplicates": len(parsed) - len(fresh),
+        "errors": errors,
+        "accepted": [str(i) for i in ids],
+    }
+
+
+def correction_submit(*, canvasser, item: dict, allowed_households: set[int] | None) -> RegisterCorrection:
+    household_id = int(item["household"])
+    if allowed_households is not None and household_id not in allowed_households:
+        raise ContactError("that address is not on your walk lists")
+    kind = item.get("kind")
+    if kind not in RegisterCorrection.Kind.values:
+        raise ContactError("kind is new or moved")
+    correction, _ = RegisterCorrection.objects.get_or_create(
+        id=uuid.UUID(str(item["id"])),
+        defaults={
+            "kind": kind,
+            "household_id": household_id,
+            "elector_id": item.get("elector") or None,
+            "first_name": str(item.get("first_name") or "")[:100],
+            "last_name": str(item.get("last_name") or "")[:100],
+            "submitted_by": canvasser,
+        },
+    )
+    return correction
+
+
+# -- polling day --------------------------------------------------------------------------------
+
+
+def tellers_record(
+    *, constituency: Constituency, marks: list[tuple[str, str]], source: str = "teller"
+) -> dict:
+    """Marks electors (polling district, elector number) as having voted. Idempotent."""
+    districts = dict(PollingDistrict.objects.filter(constituency=constituency).values_list("code", "pk"))
+    unknown, ids = [], []
+    lookup = {}
+    for code, number in marks:
+        pd = districts.get(code.strip().upper())
+        if pd is None:
+            unknown.append(f"{code}-{number}")
+            continue
+        lookup[(pd, number.strip())] = f"{code}-{number}"
+    found = dict(
+        ((pd, num), pk)
+        for pk, pd, num in Elector.objects.filter(
+            constituency=constituency,
+            polling_district_id__in={k[0] for k in lookup},
+            elector_number__in={k[1] for k in lookup},
+        ).values_list("pk", "polling_district_id", "elector_number")
+    )
+    for key, label in lookup.items():
+        if key in found:
+            ids.append(found[key])
+        else:
+            unknown.append(label)
+    with transaction.atomic():
+        already = set(VoteMark.objects.filter(elector_id__in=ids).values_list("elector_id", flat=True))
+        VoteMark.objects.bulk_create(
+            [VoteMark(elector_id=i, source=source) for i in ids if i not in already], ignore_conflicts=True
+        )
+    return {"marked": len([i for i in ids if i not in already]), "already": len(already), "unknown": unknown}
+
+
+@transaction.atomic
+def knockup_refresh(*, constituency: Constituency, doors: int = 40) -> list[WalkList]:
+    """Knock-up lists: the households of pledges not yet marked as voted, cut and routed."""
+    from groundswell.groundgame.selectors import pledges_not_voted
+
+    WalkList.objects.filter(constituency=constituency, kind=WalkList.Kind.KNOCKUP).delete()
+    households = Household.objects.filter(
+        pk__in=pledges_not_voted(constituency).values("household_id")
+    ).select_related("polling_district")
+    return _create_lists(
+        constituency, cut_turfs(_doors(households), target=doors), WalkList.Kind.KNOCKUP, prefix="K-"
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groundswell.groundgame import views
+from groundswell.groundgame import canvass_views, views
 
 app_name = "groundgame"
 urlpatterns = [
@@ -16,4 +16,11 @@ urlpatterns = [
     path(
         "register/<str:ons_code>/imports/<int:job_id>/", views.register_import_status, name="register_import"
     ),
+    path("canvass/", canvass_views.canvass_app, name="canvass_app"),
+    path("canvass/sw.js", canvass_views.service_worker, name="service_worker"),
+    path("canvass/electors/<int:elector_id>/", canvass_views.elector_page, name="elector"),
+    path("walklists/<str:ons_code>/", canvass_views.walk_lists, name="walk_lists"),
+    path("walklists/list/<int:list_id>/sheet.<str:fmt>", canvass_views.walk_sheet, name="walk_sheet"),
+    path("dashboard/<str:ons_code>/", canvass_views.dashboard, name="dashboard"),
+    path("pollingday/<str:ons_code>/", canvass_views.polling_day, name="polling_day"),
 ]
