@@ -94,6 +94,20 @@ MATRIX = [
     ("get", "/api/register/{seat}", MANAGERS, 403),
     ("get", "/api/register/{other_seat}", (ADMIN,), (403, 404)),
     ("post", "/api/register/{seat}/import", MANAGERS, 403),
+    # canvassing: the app for anyone signed in; an elector or a list only for those it is assigned to
+    ("get", "/canvass/", ALL, None),
+    ("get", "/canvass/sw.js", PUBLIC, None),
+    ("get", "/canvass/electors/{elector}/", (ADMIN, ORG, CAN), 404),
+    ("get", "/walklists/{seat}/", MANAGERS, 403),
+    ("get", "/walklists/list/{walk_list}/sheet.{fmt}", (ADMIN, ORG, CAN), 404),
+    ("get", "/dashboard/{seat}/", MANAGERS, 403),
+    ("get", "/pollingday/{seat}/", MANAGERS, 403),
+    ("get", "/api/canvass/lists", ALL, None),
+    ("post", "/api/canvass/contacts", ALL, None),
+    ("post", "/api/canvass/corrections", ALL, None),
+    ("get", "/api/canvass/electors/{elector}", (ADMIN, ORG, CAN), 404),
+    ("post", "/api/pollingday/{seat}/returns", MANAGERS, 403),
+    ("get", "/api/pollingday/{seat}/knockup", MANAGERS, 403),
 ]
 FILL = {
     k: "X"
@@ -107,6 +121,9 @@ FILL = {
         "file",
         "tracker",
         "session",
+        "elector",
+        "walk_list",
+        "fmt",
         "seat",
         "other_seat",
         "register_job",
@@ -180,11 +197,32 @@ def ground_game(users, north, south) -> dict:
         path="/nonexistent",
         status=ImportJob.Status.DONE,
     )
+    from groundswell.groundgame.models import Elector, Household, PollingDistrict, WalkList, WalkListDoor
+    from groundswell.groundgame.services import walk_list_assign
+
+    district = PollingDistrict.objects.create(constituency=seat, code="NA1")
+    household = Household.objects.create(
+        constituency=seat, polling_district=district, key="1", address_1="1 A St"
+    )
+    elector = Elector.objects.create(
+        constituency=seat,
+        polling_district=district,
+        household=household,
+        elector_number="1",
+        number_sort=1000,
+        last_name="Doe",
+    )
+    wl = WalkList.objects.create(constituency=seat, polling_district=district, name="NA1-01", doors=1)
+    WalkListDoor.objects.create(walk_list=wl, household=household, position=0)
+    walk_list_assign(walk_list=wl, user=users[CAN])
     return {
         "session": session.pk,
         "seat": seat.ons_code,
         "other_seat": other.ons_code,
         "register_job": job.pk,
+        "elector": elector.pk,
+        "fmt": "csv",
+        "walk_list": wl.pk,
     }
 
 

@@ -30,8 +30,8 @@ def walk_sheet_svg(payload: dict, width: int = 520, height: int = 320) -> SafeSt
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     dots = format_html_join(
         "",
-        '<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"/>',
-        ((x, y, "#2e8b57" if i == 0 else "#c8102e") for i, (x, y) in enumerate(coords)),
+        '<circle cx="{}" cy="{}" r="3" fill="{}"/>',
+        ((f"{x:.1f}", f"{y:.1f}", "#2e8b57" if i == 0 else "#c8102e") for i, (x, y) in enumerate(coords)),
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
