@@ -343,10 +343,9 @@ def canvass_lists(request):
     summary="Record contacts (idempotent by the phone's id)",
 )
 def canvass_contacts(request, payload: ContactsIn):
+    allowed = selectors.allowed_among(request.user, {c.elector for c in payload.contacts})
     result = services.contacts_record(
-        canvasser=request.user,
-        items=[c.dict() for c in payload.contacts],
-        allowed_electors=selectors.allowed_electors(request.user),
+        canvasser=request.user, items=[c.dict() for c in payload.contacts], allowed_electors=allowed
     )
     if result["errors"] and not result["created"] and not result["duplicates"]:
         raise HttpError(

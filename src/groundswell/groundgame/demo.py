@@ -21,7 +21,15 @@ from django.utils import timezone
 from groundswell.core.formats.register_csv import HEADER
 from groundswell.groundgame import selectors, services
 from groundswell.groundgame.importing import register_import
-from groundswell.groundgame.models import CanvassSession, Constituency, Elector, Postcode, SessionSignup
+from groundswell.groundgame.models import (
+    CanvassSession,
+    Constituency,
+    Elector,
+    Postcode,
+    SessionSignup,
+    WalkList,
+    WalkListAssignment,
+)
 from groundswell.members.demo import FIRST, LAST
 
 STREET_STEMS = [
@@ -170,7 +178,17 @@ def demo_groundgame(*, organiser, n_electors: int = 70_000, seed: int = 2017) ->
         out["register"] = result.summary()
     if not CanvassSession.objects.exists():
         out["sessions"] = _sessions(organiser, derby, rng)
+    if not WalkList.objects.filter(constituency=derby).exists():
+        out["walk_lists"] = services.turfs_cut(constituency=derby, doors=60)
     return out
+
+
+def demo_assign(*, canvasser) -> None:
+    """Gives the demo canvasser two Derby North walk lists, once."""
+    if canvasser is None or WalkListAssignment.objects.filter(user=canvasser).exists():
+        return
+    for wl in WalkList.objects.filter(constituency__ons_code="E14000662", kind=WalkList.Kind.CANVASS)[:2]:
+        services.walk_list_assign(walk_list=wl, user=canvasser)
 
 
 def _sessions(organiser, derby: Constituency, rng: random.Random) -> int:

@@ -21,7 +21,7 @@ from groundswell.accounts.models import Role, User
 from groundswell.accounts.services import role_grant, user_create
 from groundswell.ballots.demo import demo_ballots
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
-from groundswell.groundgame.demo import demo_groundgame
+from groundswell.groundgame.demo import demo_assign, demo_groundgame
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
@@ -61,6 +61,7 @@ class Command(BaseCommand):
         self._users()
         console.print(f"Synthetic people: {Person.objects.filter(synthetic=True).count()}")
         ground = demo_groundgame(organiser=User.objects.get(email=DEMO_USERS[1][0]), n_electors=electors)
+        demo_assign(canvasser=User.objects.get(email=DEMO_USERS[3][0]))
         if "register" in ground:
             console.print(f"Synthetic Derby North register: {ground['register']['rows']} electors")
         code = demo_ballots(
