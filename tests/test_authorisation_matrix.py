@@ -108,6 +108,8 @@ MATRIX = [
     ("get", "/api/canvass/electors/{elector}", (ADMIN, ORG, CAN), 404),
     ("post", "/api/pollingday/{seat}/returns", MANAGERS, 403),
     ("get", "/api/pollingday/{seat}/knockup", MANAGERS, 403),
+    ("get", "/api/walklists/{seat}", MANAGERS, 403),
+    ("post", "/api/walklists/{seat}/cut", MANAGERS, 403),
 ]
 FILL = {
     k: "X"

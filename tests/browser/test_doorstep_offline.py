@@ -73,7 +73,14 @@ def test_twenty_contacts_offline_survive_a_reload_and_sync_once(
     sign_in(canvasser)
     page.goto("/canvass/")
     expect(page.get_by_test_id("elector")).to_have_count(20)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    # wait until the service worker controls the page (polled from Python: wait_for_function
+    # evaluates a string, which the page's Content-Security-Policy rightly forbids)
+    for _ in range(150):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the service worker never took control of the page")
 
     context = page.context
     offline(context, True)

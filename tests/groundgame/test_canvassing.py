@@ -208,3 +208,11 @@ def test_analytics_compare_with_the_last_result(users, seat_and_list):
     assert a["overall"] == {"LAB": 2, "CON": 1}
     assert a["ukip_switchers"] == {"LAB": 1, "CON": 1}
     assert a["contacted"] == 4 and a["last_result"]["shares"] == {"CON": 60.0, "LAB": 40.0}
+
+
+def test_cut_turfs_command(seat_and_list, capsys):
+    from django.core.management import call_command
+
+    seat, _ = seat_and_list
+    call_command("cut_turfs", constituency=seat.ons_code, doors=10)
+    assert "1 assigned lists kept" in capsys.readouterr().out

@@ -408,3 +408,43 @@ def knockup(request, ons_code: str):
         }
         for e in selectors.pledges_not_voted(seat).select_related("household", "polling_district")[:5000]
     ]
+
+
+class WalkListOut(Schema):
+    id: int
+    name: str
+    district: str
+    kind: str
+    doors: int
+    electors: int
+    route_length_m: float | None
+    canvassers: list[str]
+
+
+@router.get(
+    "/walklists/{ons_code}", auth=ORGANISERS, response=list[WalkListOut], summary="A seat's walk lists"
+)
+def walk_list_index(request, ons_code: str):
+    seat = _seat(request, ons_code)
+    lists = seat.walk_lists.select_related("polling_district").prefetch_related("assignments__user")
+    return [
+        WalkListOut(
+            id=w.pk,
+            name=w.name,
+            district=w.polling_district.code,
+            kind=w.kind,
+            doors=w.doors,
+            electors=w.electors,
+            route_length_m=w.route_length_m,
+            canvassers=[a.user.email for a in w.assignments.all()],
+        )
+        for w in lists
+    ]
+
+
+@router.post("/walklists/{ons_code}/cut", auth=ORGANISERS, summary="Cut walk lists (assigned lists are kept)")
+def walk_list_cut(request, ons_code: str, doors: int = 60):
+    seat = _seat(request, ons_code)
+    if not 5 <= doors <= 500:
+        raise HttpError(422, "doors must be between 5 and 500")
+    return services.turfs_cut(constituency=seat, doors=doors, actor=request.user)
