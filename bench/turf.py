@@ -22,29 +22,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-
-
-def ortools_length(points) -> float:
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-
-    from groundswell.core.turf import project
-
-    xy = project(points)
-    n = len(points)
-    dist = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
-    scaled = np.zeros((n + 1, n + 1), dtype=np.int64)
-    scaled[:n, :n] = np.rint(dist * 10).astype(np.int64)
-    manager = pywrapcp.RoutingIndexManager(n + 1, 1, n)
-    routing = pywrapcp.RoutingModel(manager)
-    cb = routing.RegisterTransitCallback(
-        lambda a, b: int(scaled[manager.IndexToNode(a), manager.IndexToNode(b)])
-    )
-    routing.SetArcCostEvaluatorOfAllVehicles(cb)
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    params.time_limit.FromSeconds(2)
-    return routing.SolveWithParameters(params).ObjectiveValue() / 10
+sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
@@ -63,6 +41,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from bench.ortools_route import ortools_length
     from groundswell.core.turf import best_route, cut_turfs
     from groundswell.groundgame.demo import demo_groundgame
     from groundswell.groundgame.models import Constituency, Elector, Household, WalkList

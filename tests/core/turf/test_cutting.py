@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.ortools_route import ortools_length
 from groundswell.core.turf import Door, best_route, bounds, cut_turfs, path_length, project
 
 
@@ -84,28 +85,6 @@ def test_a_route_is_never_longer_than_the_order_it_came_in(points):
     assert length == pytest.approx(path_length(xy, order))
 
 
-def ortools_best(points) -> float:
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-
-    xy = project(points)
-    n = len(points)
-    dist = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
-    scaled = np.zeros((n + 1, n + 1), dtype=np.int64)  # node n: a depot at no distance from anything
-    scaled[:n, :n] = np.rint(dist * 10).astype(np.int64)
-    manager = pywrapcp.RoutingIndexManager(n + 1, 1, n)
-    routing = pywrapcp.RoutingModel(manager)
-    cb = routing.RegisterTransitCallback(
-        lambda a, b: int(scaled[manager.IndexToNode(a), manager.IndexToNode(b)])
-    )
-    routing.SetArcCostEvaluatorOfAllVehicles(cb)
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    params.time_limit.FromMilliseconds(1500)
-    solution = routing.SolveWithParameters(params)
-    return solution.ObjectiveValue() / 10
-
-
 @pytest.mark.parametrize("seed", range(5))
 def test_route_length_is_within_15_percent_of_ortools_on_50_door_lists(seed):
     rng = random.Random(seed)
@@ -121,4 +100,4 @@ def test_route_length_is_within_15_percent_of_ortools_on_50_door_lists(seed):
                 )
             )
     _, ours = best_route(points)
-    assert ours <= 1.15 * ortools_best(points)
+    assert ours <= 1.15 * ortools_length(points, seconds=1.5)

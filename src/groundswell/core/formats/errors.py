@@ -29,3 +29,24 @@ class FormatError(ValueError):
         more = len(errors) + truncated - 1
         prefix = f"{filename}: " if filename else ""
         super().__init__(prefix + first + (f" (and {more} more)" if more > 0 else ""))
+
+
+class ErrorCollector:
+    """What every file reader keeps: the problems found so far, at most `max_errors` listed
+    (the rest only counted), so that half a million bad rows cannot exhaust memory."""
+
+    def __init__(self, *, max_errors: int = 1000) -> None:
+        self.max_errors = max_errors
+        self.errors: list[RowError] = []
+        self.more_errors = 0
+        self.rows_read = 0
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    def _error(self, line: int, column: str, message: str) -> None:
+        if len(self.errors) < self.max_errors:
+            self.errors.append(RowError(line, column, message))
+        else:
+            self.more_errors += 1

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from groundswell.core.formats.errors import RowError
+from groundswell.core.formats.errors import ErrorCollector
 
 HEADER: tuple[str, ...] = (
     "membership_number",
@@ -101,7 +101,7 @@ BranchResolver = Callable[[str], int]
 """Maps a branch cell (ONS code or name) to a branch id, or raises ValueError(reason)."""
 
 
-class MembersReader:
+class MembersReader(ErrorCollector):
     """Iterate over valid rows of a members CSV; problems accumulate in `errors`.
 
     `errors` is capped at `max_errors` entries (the rest are counted in `more_errors`) so
@@ -119,20 +119,7 @@ class MembersReader:
     ) -> None:
         self._lines = lines
         self._resolve_branch = resolve_branch
-        self.max_errors = max_errors
-        self.errors: list[RowError] = []
-        self.more_errors = 0
-        self.rows_read = 0
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors) + self.more_errors
-
-    def _error(self, line: int, column: str, message: str) -> None:
-        if len(self.errors) < self.max_errors:
-            self.errors.append(RowError(line, column, message))
-        else:
-            self.more_errors += 1
+        super().__init__(max_errors=max_errors)
 
     def _check_header(self, header: list[str]) -> list[str] | None:
         names = [h.strip().lower() for h in header]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from groundswell.core.formats.errors import RowError
+from groundswell.core.formats.errors import ErrorCollector
 from groundswell.core.formats.members_csv import normalise_postcode
 from groundswell.core.geo.address import Address, parse_address
 
@@ -71,28 +71,15 @@ def has_door(markers: str) -> bool:
     return OVERSEAS not in markers
 
 
-class RegisterReader:
+class RegisterReader(ErrorCollector):
     """Iterates over valid rows; problems accumulate in `errors` (capped, all counted)."""
 
     def __init__(self, lines: Iterable[str], *, max_errors: int = 1000) -> None:
         self._lines = lines
-        self.max_errors = max_errors
-        self.errors: list[RowError] = []
-        self.more_errors = 0
-        self.rows_read = 0
+        super().__init__(max_errors=max_errors)
         self._last_address: tuple = ()
         self._last_key = ""
         self._last_postcode: tuple[str, str | None] = ("", None)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors) + self.more_errors
-
-    def _error(self, line: int, column: str, message: str) -> None:
-        if len(self.errors) < self.max_errors:
-            self.errors.append(RowError(line, column, message))
-        else:
-            self.more_errors += 1
 
     def __iter__(self) -> Iterator[RegisterRow]:
         reader = csv.reader(self._lines)
