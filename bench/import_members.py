@@ -21,7 +21,6 @@ import csv
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from harness import print_table, run_workers  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -165,42 +167,13 @@ def main() -> None:
         worker(args.worker, args.file, args.home)
         return
 
-    databases = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "members.csv"
         print(f"Generating {args.rows:,} synthetic members ...", file=sys.stderr)
         make_file(path, args.rows)
         print(f"{path.stat().st_size / 1e6:.0f} MB CSV; {os.cpu_count()} cores", file=sys.stderr)
-        results = []
-        for db in databases:
-            env = dict(os.environ)
-            if db == "sqlite":
-                env.pop("DATABASE_URL", None)
-            for kind in ("baseline", "ours"):
-                home = Path(tmp) / f"{db}-{kind}"
-                home.mkdir()
-                proc = subprocess.run(
-                    [sys.executable, __file__, "--worker", kind, "--file", str(path), "--home", str(home)],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                if proc.returncode:
-                    sys.exit(f"{db} {kind} failed:\n{proc.stderr}")
-                results.append((db, kind, json.loads(proc.stdout.strip().splitlines()[-1])))
-                (home / "groundswell.sqlite3").unlink(missing_ok=True)
-    print(f"\nmembers import, {args.rows:,} rows, {os.cpu_count()} cores")
-    print(
-        f"{'database':<11} {'run':<9} {'seconds':>8} {'rows/s':>10} {'vs baseline':>12} {'peak RSS MB':>12}"
-    )
-    base: dict[str, float] = {}
-    for db, kind, r in results:
-        rate = r["rows"] / r["seconds"]
-        if kind == "baseline":
-            base[db] = rate
-        ratio = rate / base[db]
-        print(f"{db:<11} {kind:<9} {r['seconds']:8.2f} {rate:10,.0f} {ratio:11.0%} {r['peak_rss_mb']:12.0f}")
+        results = run_workers(__file__, path, Path(tmp))
+    print_table(f"members import, {args.rows:,} rows", results)
 
 
 if __name__ == "__main__":
