@@ -216,3 +216,19 @@ def test_cut_turfs_command(seat_and_list, capsys):
     seat, _ = seat_and_list
     call_command("cut_turfs", constituency=seat.ons_code, doors=10)
     assert "1 assigned lists kept" in capsys.readouterr().out
+
+
+def test_two_canvassers_on_one_list_see_each_others_knocks(client, users, seat_and_list):
+    import json
+
+    seat, wl = seat_and_list
+    services.walk_list_assign(walk_list=wl, user=users[Role.MEMBER])  # a second canvasser on the list
+    e = Elector.objects.filter(constituency=seat).order_by("number_sort").first()
+    client.force_login(users[Role.CANVASSER])
+    client.post(
+        "/api/canvass/contacts", json.dumps({"contacts": [contact(e, "AG")]}), content_type="application/json"
+    )
+    client.force_login(users[Role.MEMBER])
+    doors = client.get("/api/canvass/lists").json()[0]["doors"]
+    knocked = next(p for d in doors for p in d["electors"] if p["id"] == e.pk)
+    assert knocked["last"]["code"] == "AG" and knocked["last"]["by"] == str(users[Role.CANVASSER])

@@ -385,6 +385,7 @@ def walk_list_payload(walk_list: WalkList) -> dict:
         "district": walk_list.polling_district.code,
         "constituency": walk_list.constituency.name,
         "kind": walk_list.kind,
+        "synthetic": any(e.synthetic for e in electors),
         "doors": [
             {
                 "household": h.pk,

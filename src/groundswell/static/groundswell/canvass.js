@@ -78,7 +78,9 @@
           var row = el("div", {"class": "elector", "data-testid": "elector", "data-elector": String(person.id)});
           var last = pending[person.id] ? pending[person.id] + " (waiting to sync)" :
             (person.last ? person.last.code + (person.last.by ? " by " + person.last.by : "") : "not knocked");
-          row.appendChild(el("div", {"class": "who"}, person.number + " " + person.name));
+          var who = el("div", {"class": "who"}, person.number + " " + person.name + " ");
+          if (person.synthetic) who.appendChild(el("span", {"class": "badge synthetic"}, "synthetic"));
+          row.appendChild(who);
           row.appendChild(el("div", {"class": "last muted", "data-testid": "last"}, last));
           var buttons = el("div", {"class": "codes"});
           QUICK.forEach(function (code) {
