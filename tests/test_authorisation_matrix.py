@@ -85,6 +85,7 @@ MATRIX = [
     ("get", "/register/{seat}/", MANAGERS, 403),
     ("get", "/register/{other_seat}/", (ADMIN,), (403, 404)),
     ("get", "/register/{seat}/imports/{register_job}/", MANAGERS, 403),
+    ("post", "/register/{seat}/corrections/{correction}/", MANAGERS, 403),
     ("get", "/api/targets", ALL, None),
     ("get", "/api/nearest?lat=52.9&lon=-1.5", PUBLIC, None),
     ("get", "/api/sessions", ALL, None),
@@ -126,6 +127,7 @@ FILL = {
         "elector",
         "walk_list",
         "fmt",
+        "correction",
         "seat",
         "other_seat",
         "register_job",
@@ -199,7 +201,16 @@ def ground_game(users, north, south) -> dict:
         path="/nonexistent",
         status=ImportJob.Status.DONE,
     )
-    from groundswell.groundgame.models import Elector, Household, PollingDistrict, WalkList, WalkListDoor
+    import uuid
+
+    from groundswell.groundgame.models import (
+        Elector,
+        Household,
+        PollingDistrict,
+        RegisterCorrection,
+        WalkList,
+        WalkListDoor,
+    )
     from groundswell.groundgame.services import walk_list_assign
 
     district = PollingDistrict.objects.create(constituency=seat, code="NA1")
@@ -224,6 +235,11 @@ def ground_game(users, north, south) -> dict:
         "register_job": job.pk,
         "elector": elector.pk,
         "fmt": "csv",
+        "correction": str(
+            RegisterCorrection.objects.create(
+                id=uuid.uuid4(), kind="new", household=household, last_name="X"
+            ).pk
+        ),
         "walk_list": wl.pk,
     }
 

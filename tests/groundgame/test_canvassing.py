@@ -232,3 +232,39 @@ def test_two_canvassers_on_one_list_see_each_others_knocks(client, users, seat_a
     doors = client.get("/api/canvass/lists").json()[0]["doors"]
     knocked = next(p for d in doors for p in d["electors"] if p["id"] == e.pk)
     assert knocked["last"]["code"] == "AG" and knocked["last"]["by"] == str(users[Role.CANVASSER])
+
+
+def test_an_organiser_reviews_doorstep_corrections(client, users, seat_and_list):
+    seat, _ = seat_and_list
+    moved = Elector.objects.filter(constituency=seat).order_by("number_sort").first()
+    household = moved.household
+    allowed = selectors.allowed_households(users[Role.CANVASSER])
+    gone = services.correction_submit(
+        canvasser=users[Role.CANVASSER],
+        allowed_households=allowed,
+        item={"id": str(uuid.uuid4()), "kind": "moved", "household": household.pk, "elector": moved.pk},
+    )
+    new = services.correction_submit(
+        canvasser=users[Role.CANVASSER],
+        allowed_households=allowed,
+        item={
+            "id": str(uuid.uuid4()),
+            "kind": "new",
+            "household": household.pk,
+            "first_name": "Nia",
+            "last_name": "New",
+        },
+    )
+    client.force_login(users[Role.BRANCH_ORGANISER])
+    page = client.get(f"/register/{seat.ons_code}/").content.decode()
+    assert "Nia New" in page and "Elector has moved away" in page
+    client.post(f"/register/{seat.ons_code}/corrections/{gone.pk}/", {"action": "accept"})
+    client.post(f"/register/{seat.ons_code}/corrections/{new.pk}/", {"action": "accept"})
+    moved.refresh_from_db()
+    assert moved.left_on is not None
+    assert Elector.objects.filter(household=household, first_name="Nia", last_name="New").exists()
+    client.force_login(users[Role.CANVASSER])
+    assert (
+        client.post(f"/register/{seat.ons_code}/corrections/{new.pk}/", {"action": "reject"}).status_code
+        == 403
+    )

@@ -479,3 +479,37 @@ def knockup_refresh(*, constituency: Constituency, doors: int = 40) -> list[Walk
     return _create_lists(
         constituency, cut_turfs(_doors(households), target=doors), WalkList.Kind.KNOCKUP, prefix="K-"
     )
+
+
+@transaction.atomic
+def correction_review(*, correction: RegisterCorrection, accept: bool, actor) -> RegisterCorrection:
+    """An organiser accepts or rejects a doorstep correction. Accepting 'moved' marks the
+    elector as having left; accepting 'new' adds a provisional elector at that address (no
+    register number yet: 'P' and a sequence) until the next register confirms them."""
+    if correction.status != "pending":
+        raise GroundGameError("this correction has already been reviewed")
+    if accept and correction.kind == RegisterCorrection.Kind.MOVED and correction.elector_id:
+        Elector.objects.filter(pk=correction.elector_id, left_on__isnull=True).update(
+            left_on=timezone.localdate()
+        )
+    elif accept and correction.kind == RegisterCorrection.Kind.NEW:
+        household = correction.household
+        taken = Elector.objects.filter(
+            polling_district=household.polling_district, elector_number__startswith="P"
+        ).count()
+        Elector.objects.create(
+            constituency_id=household.constituency_id,
+            polling_district_id=household.polling_district_id,
+            household=household,
+            elector_number=f"P{taken + 1}",
+            number_sort=9_000_000_000 + taken + 1,
+            first_name=correction.first_name,
+            last_name=correction.last_name or "(new elector)",
+            register_version=0,
+        )
+    correction.status = "accepted" if accept else "rejected"
+    correction.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action=f"register.correction.{correction.status}", target=f"correction:{correction.pk}"
+    )
+    return correction

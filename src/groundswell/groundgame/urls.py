@@ -16,6 +16,11 @@ urlpatterns = [
     path(
         "register/<str:ons_code>/imports/<int:job_id>/", views.register_import_status, name="register_import"
     ),
+    path(
+        "register/<str:ons_code>/corrections/<uuid:correction_id>/",
+        views.correction_review,
+        name="correction_review",
+    ),
     path("canvass/", canvass_views.canvass_app, name="canvass_app"),
     path("canvass/sw.js", canvass_views.service_worker, name="service_worker"),
     path("canvass/electors/<int:elector_id>/", canvass_views.elector_page, name="elector"),

@@ -16,7 +16,13 @@ from groundswell.accounts.permissions import role_required
 from groundswell.core.elections.parties import PARTY_NAMES, party_code
 from groundswell.groundgame import selectors, services
 from groundswell.groundgame.forms import SessionForm
-from groundswell.groundgame.models import CanvassSession, Constituency, Election, SessionSignup
+from groundswell.groundgame.models import (
+    CanvassSession,
+    Constituency,
+    Election,
+    RegisterCorrection,
+    SessionSignup,
+)
 from groundswell.members.models import ImportJob
 from groundswell.members.services import import_job_create
 from groundswell.web.charts import bar_chart
@@ -229,8 +235,25 @@ def register_detail(request, ons_code: str):
             "summary": selectors.register_summary(seat),
             "page": Paginator(electors, 50).get_page(request.GET.get("page")),
             "q": request.GET.get("q", ""),
+            "corrections": RegisterCorrection.objects.filter(
+                household__constituency=seat, status="pending"
+            ).select_related("household", "elector", "submitted_by")[:100],
         },
     )
+
+
+@require_POST
+@role_required(Role.BRANCH_ORGANISER, Role.NATIONAL_ADMIN)
+def correction_review(request, ons_code: str, correction_id: str):
+    seat = _seat_for(request, ons_code)
+    correction = get_object_or_404(RegisterCorrection, pk=correction_id, household__constituency=seat)
+    try:
+        services.correction_review(
+            correction=correction, accept=request.POST.get("action") == "accept", actor=request.user
+        )
+    except services.GroundGameError as exc:
+        messages.error(request, str(exc))
+    return redirect("groundgame:register", ons_code=seat.ons_code)
 
 
 @role_required(Role.BRANCH_ORGANISER, Role.NATIONAL_ADMIN)
