@@ -28,6 +28,7 @@ PUBLIC = "public"  # anyone, signed in or not
 # {north} is a person in the organiser's branch, {south} one outside it, {job} an admin's import.
 MATRIX = [
     ("get", "/", ALL, 403),
+    ("get", "/health", PUBLIC, None),
     ("get", "/members/", MANAGERS, 403),
     ("get", "/members/{north}/", MANAGERS, 404),
     ("get", "/members/{south}/", (ADMIN,), 404),

@@ -4,12 +4,14 @@ from django.urls import include, path
 from groundswell.api import api
 from groundswell.ballots import views as ballot_views
 from groundswell.members import views as member_views
+from groundswell.web.health import health
 
 admin.site.site_header = "Groundswell administration"
 
 urlpatterns = [
     path("", member_views.home, name="home"),
     path("me/data.json", member_views.my_data, name="my_data"),
+    path("health", health, name="health"),
     path("accounts/", include("groundswell.accounts.urls")),
     path("members/", include("groundswell.members.urls")),
     path("ballots/", include("groundswell.ballots.urls")),
