@@ -5,11 +5,38 @@ validated rows, primary keys reserved in advance, and inserts by `COPY` on Postg
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
 from django.db import connection
+
+from groundswell.core.formats.errors import RowError
+
+BATCH = 5000
+Progress = Callable[[str, int, int], None]
+"""progress(phase, rows_done, rows_total), phase being "validate" or "write"."""
+
+
+@dataclass
+class ImportOutcome:
+    """What every import reports, and what the background import job reads: the rows seen,
+    the problems (at most 1000 listed, all counted), and a summary of what changed."""
+
+    filename: str
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+
+    SUMMARY: ClassVar[tuple[str, ...]] = ("rows",)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def summary(self) -> dict:
+        return {name: getattr(self, name) for name in self.SUMMARY}
 
 
 def count_lines(path: Path) -> int:

@@ -10,8 +10,7 @@ having left — it never deletes an elector, so every contact record made stays 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,8 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from groundswell.bulk import BulkInserter, count_lines, spool_write, spooled
-from groundswell.core.formats.errors import RowError
+from groundswell.bulk import BATCH, BulkInserter, ImportOutcome, Progress, count_lines, spool_write, spooled
 from groundswell.core.formats.register_csv import RegisterReader, RegisterRow
 from groundswell.core.geo.address import parse_address
 from groundswell.groundgame.models import (
@@ -32,16 +30,9 @@ from groundswell.groundgame.models import (
     RegisterImport,
 )
 
-BATCH = 5000
-Progress = Callable[[str, int, int], None]
-
 
 @dataclass
-class RegisterResult:
-    filename: str
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
+class RegisterResult(ImportOutcome):
     version: int = 0
     new_electors: int = 0
     updated_electors: int = 0
@@ -50,24 +41,10 @@ class RegisterResult:
     polling_districts: int = 0
     located: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    def summary(self) -> dict:
-        return {
-            k: getattr(self, k)
-            for k in (
-                "rows",
-                "version",
-                "new_electors",
-                "updated_electors",
-                "left",
-                "new_households",
-                "polling_districts",
-                "located",
-            )
-        }
+    SUMMARY = (
+        "rows", "version", "new_electors", "updated_electors", "left", "new_households", "polling_districts",
+        "located",
+    )  # fmt: skip
 
 
 # Spooled row layout: plain values only (marshal), dates as ISO text.

@@ -27,22 +27,13 @@ from typing import BinaryIO
 from django.db import connection, transaction
 from django.utils import timezone
 
-from groundswell.bulk import BulkInserter, count_lines, spool_write, spooled
-from groundswell.core.formats.errors import RowError
+from groundswell.bulk import BATCH, BulkInserter, ImportOutcome, Progress, count_lines, spool_write, spooled
 from groundswell.core.formats.members_csv import MemberRow, MembersReader
 from groundswell.members.models import Affiliate, Branch, DuplicateCandidate, Membership, Person
 
-BATCH = 5000
-Progress = Callable[[str, int, int], None]
-"""progress(phase, rows_done, rows_total), phase being "validate" or "write"."""
-
 
 @dataclass
-class ImportResult:
-    filename: str
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
+class ImportResult(ImportOutcome):
     created_people: int = 0
     created_memberships: int = 0
     updated_memberships: int = 0
@@ -50,20 +41,10 @@ class ImportResult:
     duplicate_candidates: int = 0
     new_affiliates: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    def summary(self) -> dict:
-        return {
-            "rows": self.rows,
-            "created_people": self.created_people,
-            "created_memberships": self.created_memberships,
-            "updated_memberships": self.updated_memberships,
-            "linked_by_email": self.linked_by_email,
-            "duplicate_candidates": self.duplicate_candidates,
-            "new_affiliates": self.new_affiliates,
-        }
+    SUMMARY = (
+        "rows", "created_people", "created_memberships", "updated_memberships", "linked_by_email",
+        "duplicate_candidates", "new_affiliates",
+    )  # fmt: skip
 
 
 def branch_resolver(allowed_branch_ids: frozenset[int] | None) -> Callable[[str], int]:
