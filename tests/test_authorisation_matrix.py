@@ -112,6 +112,52 @@ MATRIX = [
     ("get", "/api/pollingday/{seat}/knockup", MANAGERS, 403),
     ("get", "/api/walklists/{seat}", MANAGERS, 403),
     ("post", "/api/walklists/{seat}/cut", MANAGERS, 403),
+    # motions: anyone signed in reads and may try; the services refuse non-members with a message
+    ("get", "/motions/", ALL, None),
+    ("get", "/motions/new/", ALL, None),
+    ("get", "/motions/composite/", (ADMIN,), 403),
+    ("get", "/motions/{motion}/", ALL, None),
+    ("get", "/motions/{motion}/edit/", (), 403),  # the proposer only (not one of these users)
+    ("post", "/motions/{motion}/support/", ALL, None),
+    ("post", "/motions/{motion}/withdraw/", ALL, None),
+    ("get", "/motions/{motion}/amend/", ALL, None),
+    ("post", "/motions/{motion}/comments/", ALL, None),
+    ("post", "/motions/comments/{comment}/hide/", ALL, None),
+    ("post", "/motions/{voting_motion}/vote/{motion_ballot}/", ALL, None),
+    ("post", "/motions/{motion}/close/", ALL, None),
+    ("post", "/motions/{motion}/send/", ALL, None),
+    ("get", "/api/motions", ALL, None),
+    ("post", "/api/motions", ALL, None),
+    ("get", "/api/motions/{motion}", ALL, None),
+    ("post", "/api/motions/{motion}/support", ALL, None),
+    ("post", "/api/motions/{motion}/amendments", ALL, None),
+    ("get", "/api/motions/{motion}/comments", ALL, None),
+    ("post", "/api/motions/{motion}/comments", ALL, None),
+    ("post", "/api/motions/{voting_motion}/votes/{motion_ballot}", ALL, None),
+    ("post", "/api/motions/{motion}/close", ALL, None),
+    # events: public events for anyone, organising for the branch's organisers
+    ("get", "/events/", PUBLIC, None),
+    ("get", "/events/new/", MANAGERS, 403),
+    ("get", "/events/{event}/", PUBLIC, None),
+    ("post", "/events/{event}/rsvp/", PUBLIC, None),
+    ("get", "/events/{event}/attendance/", MANAGERS, 403),
+    ("post", "/events/{event}/attendance/{rsvp}/", MANAGERS, 403),
+    ("get", "/events/reply/{rsvp_token}/", PUBLIC, None),
+    ("post", "/events/reply/{rsvp_token}/cancel/", PUBLIC, None),
+    ("get", "/events/branch/{seat}.ics", PUBLIC, None),
+    ("get", "/events/feed/{feed}.ics", PUBLIC, None),
+    ("get", "/api/events?start=2000-01-01T00:00Z&end=2100-01-01T00:00Z", PUBLIC, None),
+    ("get", "/api/events/{event}", PUBLIC, None),
+    ("post", "/api/events", MANAGERS, 403),
+    ("post", "/api/events/{event}/rsvp", PUBLIC, None),
+    ("delete", "/api/events/rsvps/{rsvp_token}", PUBLIC, None),
+    ("post", "/api/events/{event}/attendance/{rsvp}", MANAGERS, 403),
+    # mail-outs: organisers and national admins; unsubscribing needs no sign-in
+    ("get", "/mailouts/", MANAGERS, 403),
+    ("get", "/mailouts/{mailout}/", (ADMIN,), (403, 404)),  # organisers: not theirs
+    ("get", "/unsubscribe/{unsubscribe}/", PUBLIC, None),
+    ("post", "/api/mailouts", MANAGERS, 403),
+    ("get", "/api/mailouts/{mailout}", (ADMIN,), (403, 404)),
 ]
 FILL = {
     k: "X"
@@ -132,6 +178,16 @@ FILL = {
         "seat",
         "other_seat",
         "register_job",
+        "motion",
+        "voting_motion",
+        "motion_ballot",
+        "comment",
+        "event",
+        "rsvp",
+        "rsvp_token",
+        "feed",
+        "mailout",
+        "unsubscribe",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -158,6 +214,79 @@ def objects(branches, users):
         "file": "result.json",
         "tracker": "0123abcd",
         **ground_game(users, north, south),
+        **democracy(users, north),
+    }
+
+
+def democracy(users, north) -> dict:
+    """A motion gathering support, one being voted on, a public event with a reply, a mail-out."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groundswell.ballots import services as ballots
+    from groundswell.events import selectors as event_selectors
+    from groundswell.events import services as events
+    from groundswell.mailouts.models import MailOut
+    from groundswell.mailouts.services import unsubscribe_token
+    from groundswell.motions import services as motions
+    from groundswell.motions.models import Motion
+    from tests.ballots.factories import open_ballot
+
+    proposer = factories.user(MEM, person=factories.person(branch=north))
+    motion = motions.motion_propose(
+        user=proposer, branch=north, title="Rail", subject="Transport", text="Rail."
+    )
+    comment = motions.comment_add(user=proposer, motion=motion, body="First.")
+    now = timezone.now()
+    ballot = ballots.ballot_create(
+        actor=None,
+        title="Motion: Buses",
+        method="fptp",
+        seats=1,
+        candidates=["For", "Against", "Abstain"],
+        eligible_categories=["member"],
+        freeze_date=now.date(),
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=1),
+        branch_id=north.pk,
+        in_app=True,
+    )
+    voting = Motion.objects.create(
+        branch=north,
+        title="Buses",
+        subject="Transport",
+        text="Buses.",
+        proposed_text="Buses.",
+        status=Motion.Status.VOTING,
+        ballot=open_ballot(ballot),
+    )
+    event = events.event_create(
+        user=users[ORG],
+        branch=north,
+        kind="rally",
+        title="Rally",
+        place="Market Place",
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=2),
+        capacity=None,
+        visibility="public",
+    )
+    rsvp = events.rsvp_create(event=event, user=proposer)
+    mailout = MailOut.objects.create(
+        created_by=users[ADMIN], subject="Hello", body="Hi", segment="branch", branch=north, status="done"
+    )
+    return {
+        "motion": motion.pk,
+        "voting_motion": voting.pk,
+        "motion_ballot": ballot.pk,
+        "comment": comment.pk,
+        "event": event.pk,
+        "rsvp": rsvp.pk,
+        "rsvp_token": rsvp.token,
+        "feed": event_selectors.feed_token(proposer.person_id),
+        "mailout": mailout.pk,
+        "unsubscribe": unsubscribe_token(proposer.person_id),
     }
 
 

@@ -16,8 +16,17 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert Branch.objects.get(ons_code="E14000662").name == "Derby North"
     people = Person.objects.count()
     assert people >= 300 and Person.objects.filter(synthetic=False).count() == 0
-    statuses = sorted(Ballot.objects.values_list("status", flat=True))
+    statuses = sorted(Ballot.objects.filter(in_app=False).values_list("status", flat=True))
     assert statuses == ["open", "published"]
+    from groundswell.events.models import Event
+    from groundswell.motions.models import Motion
+
+    assert sorted(Motion.objects.values_list("status", flat=True)) == ["gathering", "voting"]
+    assert Motion.objects.get(status="voting").ballot.status == "open"
+    assert Event.objects.count() == 4 and all(
+        "synthetic" in t for t in Event.objects.values_list("title", flat=True)
+    )
+    ballots = Ballot.objects.count()
     assert User.objects.filter(email__endswith="@demo.groundswell.local").count() == 5
     users = User.objects.count()
     from groundswell.groundgame.models import CanvassSession, Elector
@@ -25,5 +34,10 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert Elector.objects.filter(synthetic=True).count() >= 2000 and CanvassSession.objects.exists()
     sessions = CanvassSession.objects.count()
     call_command("demo", members=300, electors=2000, quiet=True)
-    assert Person.objects.count() == people and Ballot.objects.count() == 2 and User.objects.count() == users
+    assert (
+        Person.objects.count() == people
+        and Ballot.objects.count() == ballots
+        and User.objects.count() == users
+    )
     assert CanvassSession.objects.count() == sessions
+    assert Motion.objects.count() == 2 and Event.objects.count() == 4

@@ -8,8 +8,11 @@ from ninja import NinjaAPI
 
 from groundswell.accounts.api_auth import RoleSessionAuth
 from groundswell.ballots.api import router as ballots_router
+from groundswell.events.api import router as events_router
 from groundswell.groundgame.api import router as groundgame_router
+from groundswell.mailouts.api import router as mailouts_router
 from groundswell.members.api import router as members_router
+from groundswell.motions.api import router as motions_router
 
 api = NinjaAPI(
     title="Groundswell API",
@@ -21,3 +24,6 @@ api = NinjaAPI(
 api.add_router("/", members_router)
 api.add_router("/", ballots_router)
 api.add_router("/", groundgame_router)
+api.add_router("/", motions_router)
+api.add_router("/", events_router)
+api.add_router("/", mailouts_router)

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "groundswell.members",
     "groundswell.ballots",
     "groundswell.groundgame",
+    "groundswell.motions",
+    "groundswell.events",
+    "groundswell.mailouts",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,18 @@ class Ballot(models.Model):
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    branch = models.ForeignKey(
+        "members.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="only members of this branch may vote (empty: the whole party)",
+    )
+    in_app = models.BooleanField(
+        default=False,
+        help_text="electors vote signed in to Groundswell (motion votes); no credential is emailed",
+    )
     method = models.CharField(max_length=8, choices=Method.choices, default=Method.IRV)
     seats = models.PositiveSmallIntegerField(default=1)
     eligible_categories = models.JSONField(default=list)

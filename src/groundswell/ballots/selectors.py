@@ -71,3 +71,15 @@ def published_file(ballot: Ballot, name: str) -> PublishedFile | None:
 def postal_electors(ballot: Ballot) -> QuerySet[Elector]:
     """Electors without an email address: their credentials go by post."""
     return Elector.objects.filter(ballot=ballot, person__email="").select_related("person").order_by("pk")
+
+
+def signed_in_vote_state(ballot: Ballot, person) -> str:
+    """For an in-app ballot: "not_elector", "voted" or "can_vote" for this person."""
+    if person is None:
+        return "not_elector"
+    credential = (
+        Elector.objects.filter(ballot=ballot, person=person).values_list("credential", flat=True).first()
+    )
+    if credential is None:
+        return "not_elector"
+    return "voted" if credential_spent(credential) else "can_vote"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from groundswell.accounts.services import audit_record
 from groundswell.ballots.models import Ballot, Candidate, CastBallot, Elector, PublishedFile, SpentCredential
+from groundswell.ballots.signals import ballot_counted
 from groundswell.core.counting import BallotBuilder, count
 from groundswell.core.formats.ballot_files import write_blt, write_csv
 from groundswell.members.models import Category
@@ -65,6 +66,8 @@ def ballot_create(
     closes_at: datetime,
     min_membership_days: int = 0,
     description: str = "",
+    branch_id: int | None = None,
+    in_app: bool = False,
 ) -> Ballot:
     names = [c.strip() for c in candidates if c.strip()]
     problems = []
@@ -98,6 +101,8 @@ def ballot_create(
         opens_at=opens_at,
         closes_at=closes_at,
         created_by=actor,
+        branch_id=branch_id,
+        in_app=in_app,
     )
     Candidate.objects.bulk_create(Candidate(ballot=ballot, name=n, position=i) for i, n in enumerate(names))
     audit_record(actor=actor, action="ballot.create", target=f"ballot:{ballot.pk}", detail={"title": title})
@@ -127,7 +132,7 @@ def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None =
     if ballot.status != Ballot.Status.OPENING:
         return ballot  # delivered twice: already done
     electorate = eligible_electorate(
-        ballot.eligible_categories, ballot.freeze_date, ballot.min_membership_days
+        ballot.eligible_categories, ballot.freeze_date, ballot.min_membership_days, ballot.branch_id
     )
     by_category: dict[str, int] = {c: 0 for c in ballot.eligible_categories}
     with transaction.atomic():
@@ -149,9 +154,10 @@ def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None =
         ballot.electorate_by_category = by_category
         ballot.status = Ballot.Status.OPEN
         ballot.save(update_fields=["electorate_size", "electorate_by_category", "status"])
-    from groundswell.ballots.tasks import send_credentials
+    if not ballot.in_app:
+        from groundswell.ballots.tasks import send_credentials
 
-    send_credentials.enqueue(ballot.pk)
+        send_credentials.enqueue(ballot.pk)
     return ballot
 
 
@@ -246,6 +252,19 @@ def ballot_cast(*, credential: str, ranking: Sequence[int]) -> CastBallot:
         raise AlreadyVoted("this voting code has already been used: each elector votes once") from None
 
 
+def ballot_cast_signed_in(*, ballot: Ballot, person, ranking: Sequence[int]) -> CastBallot:
+    """Casts the vote of a signed-in elector of an in-app ballot (a motion vote).
+
+    The same path as a credential vote: the elector's credential is looked up and spent, so
+    eligibility, one-vote-each and secrecy are exactly the ballot machinery's."""
+    if not ballot.in_app:
+        raise BallotError("this ballot is voted with the code sent to each elector")
+    elector = Elector.objects.filter(ballot=ballot, person=person).only("credential").first()
+    if elector is None:
+        raise BallotError("you are not on the electorate of this vote")
+    return ballot_cast(credential=elector.credential, ranking=ranking)
+
+
 # -- closing, counting, publishing ----------------------------------------------------------
 
 
@@ -263,6 +282,20 @@ def ballot_close(*, ballot: Ballot, actor) -> Ballot:
     audit_record(actor=actor, action="ballot.close", target=f"ballot:{ballot.pk}")
     transaction.on_commit(lambda: count_ballot.enqueue(ballot.pk))
     return locked
+
+
+def ballots_close_due(*, now: datetime | None = None) -> int:
+    """Closes (and so counts) every open ballot whose closing time has passed; run by
+    `groundswell tick`. Two tickers racing are harmless: the second finds it closed."""
+    now = now or timezone.now()
+    closed = 0
+    for ballot in Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now):
+        try:
+            ballot_close(ballot=ballot, actor=None)
+            closed += 1
+        except BallotError:
+            pass
+    return closed
 
 
 def ballot_ballots(ballot: Ballot):
@@ -293,6 +326,7 @@ def ballot_count(*, ballot_id: int) -> Ballot:
             rows=report.valid + report.invalid,
             detail={"winners": report.winners},
         )
+        transaction.on_commit(lambda: ballot_counted.send(sender=Ballot, ballot=ballot))
     return ballot
 
 

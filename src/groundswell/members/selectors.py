@@ -145,13 +145,15 @@ def eligible_electorate(
     categories: Iterable[str],
     freeze_date: date,
     min_membership_days: int = 0,
+    branch_id: int | None = None,
 ) -> list[Elector]:
     """Who may vote in a ballot frozen on `freeze_date`: each person once.
 
     Eligible: a membership in one of `categories` that began at least `min_membership_days`
     before the freeze and had not lapsed by it. A person with several qualifying
     memberships votes once, in the first of their categories in CATEGORY_PRECEDENCE.
-    Erased people are left out: they have no way to receive a credential.
+    Erased people are left out: they have no way to receive a credential. With `branch_id`
+    only memberships of that branch count (a branch's vote on a motion).
     """
     wanted = [Category(c).value for c in categories]
     joined_by = freeze_date - timedelta(days=min_membership_days)
@@ -162,6 +164,7 @@ def eligible_electorate(
             person__erased_at__isnull=True,
         )
         .filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=freeze_date))
+        .filter(**({"branch_id": branch_id} if branch_id is not None else {}))
         .order_by("person_id")
         .values_list("person_id", "category", "branch_id")
     )

@@ -21,11 +21,13 @@ from groundswell.accounts.models import Role, User
 from groundswell.accounts.services import role_grant, user_create
 from groundswell.ballots.demo import demo_ballots
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
+from groundswell.events.demo import demo_events
 from groundswell.groundgame.demo import demo_assign, demo_groundgame
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
 from groundswell.members.services import branches_load_constituencies
+from groundswell.motions.demo import demo_motions
 
 DEMO_PASSWORD = "groundswell-demo"
 DEMO_BRANCH = "E14000662"  # Derby North: lost by 41 votes in 2015
@@ -68,6 +70,21 @@ class Command(BaseCommand):
             officer=User.objects.get(email=DEMO_USERS[2][0]),
             member_person=User.objects.get(email=DEMO_USERS[4][0]).person,
         )
+        users = {role: User.objects.get(email=email) for email, _, role in DEMO_USERS}
+        derby = Branch.objects.get(ons_code=DEMO_BRANCH)
+        demo_motions(
+            branch=derby,
+            proposer=users[Role.CANVASSER],
+            organiser=users[Role.BRANCH_ORGANISER],
+            supporters=[users[Role.RETURNING_OFFICER], users[Role.NATIONAL_ADMIN], users[Role.MEMBER]],
+        )
+        demo_events(
+            branch=derby,
+            organiser=users[Role.BRANCH_ORGANISER],
+            admin=users[Role.NATIONAL_ADMIN],
+            attendees=[users[Role.CANVASSER], users[Role.RETURNING_OFFICER]],
+        )
+        console.print("Motions and events: synthetic demo ones in Derby North")
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
         table.add_column("role")

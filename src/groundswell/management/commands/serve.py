@@ -37,10 +37,16 @@ class Command(BaseCommand):
             )
         if production and settings.DEBUG:
             raise CommandError("--production refuses to run with GROUNDSWELL_DEBUG on")
-        worker = None
+        helpers: list[subprocess.Popen] = []
         if not no_worker:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "groundswell.cli", "db_worker", "--queue-name", "default"],
+            helpers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "groundswell.cli", "db_worker", "--queue-name", "default"]
+                )
+            )
+            # the scheduler: closes ballots at their closing time, sends event reminders
+            helpers.append(
+                subprocess.Popen([sys.executable, "-m", "groundswell.cli", "tick", "--every", "60"])
             )
         try:
             if production:
@@ -78,9 +84,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"Groundswell is at http://{addr}/  (Ctrl-C to stop)")
                 call_command("runserver", addr, use_reloader=False, use_threading=True)
         finally:
-            if worker is not None:
-                worker.send_signal(signal.SIGINT)
+            for helper in helpers:
+                helper.send_signal(signal.SIGINT)
+            for helper in helpers:
                 try:
-                    worker.wait(timeout=10)
+                    helper.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    worker.kill()
+                    helper.kill()

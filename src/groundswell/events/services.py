@@ -1,0 +1,239 @@
+"""Writes for events: create, RSVP (waiting list when full), cancel with promotion,
+attendance, and the reminder the day before."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from groundswell.accounts.services import audit_record
+from groundswell.events import selectors
+from groundswell.events.models import Event, Rsvp
+
+REMINDER_AHEAD = timedelta(days=1)
+
+
+class EventError(Exception):
+    """What an event's rules do not allow; the message says why."""
+
+
+def _when(event: Event) -> str:
+    return timezone.localtime(event.starts_at).strftime("%A %d %B %Y at %H:%M")
+
+
+def _rsvp_link(rsvp: Rsvp) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("events:rsvp", args=[rsvp.token])
+
+
+def _send(rsvp: Rsvp, subject: str, lines: list[str]) -> None:
+    body = (
+        f"Dear {rsvp.name or 'friend'},\n\n"
+        + "\n".join(lines)
+        + (f"\n\nYour reply, and a button to cancel it: {_rsvp_link(rsvp)}\n")
+    )
+    EmailMessage(subject, body, to=[rsvp.email]).send()
+
+
+@transaction.atomic
+def event_create(
+    *,
+    user,
+    branch,
+    kind: str,
+    title: str,
+    place: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int | None,
+    visibility: str,
+    description: str = "",
+) -> Event:
+    problems = []
+    if not selectors.can_organise(user, branch_id=getattr(branch, "pk", None)):
+        raise EventError("you can create events only for a branch you organise")
+    if kind not in Event.Kind.values:
+        problems.append("choose what kind of event it is")
+    if visibility not in Event.Visibility.values:
+        problems.append("choose who can see it")
+    if visibility == Event.Visibility.BRANCH and branch is None:
+        problems.append("a branch-only event needs a branch")
+    if not title.strip():
+        problems.append("give it a title")
+    if not place.strip():
+        problems.append("say where it is")
+    if ends_at <= starts_at:
+        problems.append("it must end after it starts")
+    if capacity is not None and capacity < 1:
+        problems.append("capacity is at least 1 (leave it empty for no limit)")
+    if problems:
+        raise EventError("; ".join(problems))
+    event = Event.objects.create(
+        branch=branch,
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        place=place.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        visibility=visibility,
+        created_by=user,
+    )
+    transaction.on_commit(lambda: schedule_reminder(event))
+    return event
+
+
+def schedule_reminder(event: Event) -> None:
+    """Queues the reminder for a day before the start (the `tick` command is the safety net
+    for task backends that cannot defer, and for events created less than a day ahead)."""
+    from django_tasks import default_task_backend
+
+    from groundswell.events.tasks import send_event_reminder
+
+    if not default_task_backend.supports_defer:
+        return
+    run_after = max(event.starts_at - REMINDER_AHEAD, timezone.now())
+    send_event_reminder.using(run_after=run_after).enqueue(event.pk)
+
+
+def rsvp_create(*, event: Event, user=None, name: str = "", email: str = "") -> Rsvp:
+    """A reply: a member by their account, anyone else (public events only) by email.
+
+    Replying twice is harmless (the same reply comes back). Places are counted under a lock
+    on the event, so two people cannot both take the last place."""
+    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    if person is not None:
+        name = f"{person.first_name} {person.last_name}".strip()
+        email = person.email
+    if not selectors.visible_events(user).filter(pk=event.pk).exists():
+        raise EventError("this event is not open to you")
+    if person is None and event.visibility != Event.Visibility.PUBLIC:
+        raise EventError("sign in as a member to reply to this event")
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise EventError("give an email address we can send your place to") from None
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.cancelled_at:
+            raise EventError("this event has been cancelled")
+        if locked.ends_at <= timezone.now():
+            raise EventError("this event is over")
+        rsvp = Rsvp.objects.filter(event=locked, email_key=email.lower()).first()
+        if rsvp is not None and rsvp.status != Rsvp.Status.CANCELLED:
+            return rsvp
+        full = locked.capacity is not None and locked.going_count >= locked.capacity
+        status = Rsvp.Status.WAITING if full else Rsvp.Status.GOING
+        if rsvp is None:
+            rsvp = Rsvp(event=locked, person=person, email_key=email.lower())
+        rsvp.name, rsvp.email, rsvp.status, rsvp.queued_at = (
+            name.strip()[:200] or email,
+            email,
+            status,
+            timezone.now(),
+        )
+        rsvp.save()
+        if status == Rsvp.Status.GOING:
+            locked.going_count += 1
+            locked.save(update_fields=["going_count"])
+        transaction.on_commit(lambda: _confirm(rsvp, locked))
+    return rsvp
+
+
+def _confirm(rsvp: Rsvp, event: Event) -> None:
+    if rsvp.status == Rsvp.Status.GOING:
+        lines = [f"You have a place at {event.title}, {_when(event)}, {event.place}."]
+    else:
+        lines = [
+            f"{event.title} is full, so you are on the waiting list. We will email you if a place comes free."
+        ]
+    _send(rsvp, f"{event.title}: your reply", lines)
+
+
+def rsvp_cancel(*, rsvp: Rsvp) -> Rsvp | None:
+    """Cancels a reply; a freed place goes to the first on the waiting list. Returns the
+    person promoted, if any."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=rsvp.event_id)
+        rsvp = Rsvp.objects.select_for_update().get(pk=rsvp.pk)
+        if rsvp.status == Rsvp.Status.CANCELLED:
+            return None
+        was_going = rsvp.status == Rsvp.Status.GOING
+        rsvp.status = Rsvp.Status.CANCELLED
+        rsvp.save(update_fields=["status"])
+        promoted = None
+        if was_going:
+            event.going_count -= 1
+            promoted = (
+                Rsvp.objects.select_for_update()
+                .filter(event=event, status=Rsvp.Status.WAITING)
+                .order_by("queued_at", "pk")
+                .first()
+            )
+            if promoted is not None:
+                promoted.status = Rsvp.Status.GOING
+                promoted.save(update_fields=["status"])
+                event.going_count += 1
+            event.save(update_fields=["going_count"])
+        if promoted is not None:
+            transaction.on_commit(
+                lambda: _send(
+                    promoted,
+                    f"{event.title}: a place for you",
+                    [f"A place came free and it is yours: {event.title}, {_when(event)}, {event.place}."],
+                )
+            )
+    return promoted
+
+
+@transaction.atomic
+def attendance_mark(*, user, rsvp: Rsvp, attended: bool) -> Rsvp:
+    if not selectors.can_organise(user, rsvp.event):
+        raise EventError("only the event's organisers mark attendance")
+    if rsvp.status != Rsvp.Status.GOING:
+        raise EventError("only people with a place can be marked as attending")
+    rsvp.attended = attended
+    rsvp.save(update_fields=["attended"])
+    return rsvp
+
+
+def event_reminders_send(*, now: datetime | None = None, event_id: int | None = None) -> int:
+    """Emails everyone with a place at events starting within the next day; each event's
+    reminder goes once (claimed by a conditional update, so two workers never both send)."""
+    now = now or timezone.now()
+    due = Event.objects.filter(
+        reminder_sent_at__isnull=True,
+        cancelled_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_AHEAD,
+    )
+    if event_id is not None:
+        due = due.filter(pk=event_id)
+    sent = 0
+    for event in list(due):
+        if not Event.objects.filter(pk=event.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            continue
+        going = list(Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING))
+        with get_connection() as connection:
+            messages = []
+            for r in going:
+                body = (
+                    f"Dear {r.name or 'friend'},\n\nA reminder: {event.title} is tomorrow, {_when(event)}, "
+                    f"at {event.place}.\n\nCan't come? Free your place for someone on the waiting list: "
+                    f"{_rsvp_link(r)}\n"
+                )
+                messages.append(
+                    EmailMessage(f"Tomorrow: {event.title}", body, to=[r.email], connection=connection)
+                )
+            connection.send_messages(messages)
+        sent += len(going)
+        audit_record(actor=None, action="event.reminder", target=f"event:{event.pk}", rows=len(going))
+    return sent
