@@ -33,6 +33,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	bash scripts/with-postgres.sh $(BIN)/python bench/import_members.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
