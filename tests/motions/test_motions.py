@@ -295,3 +295,44 @@ def test_the_scheduler_closes_a_vote_at_its_closing_time(branch, people, django_
     with django_capture_on_commit_callbacks(execute=True):
         call_command("tick")
     assert Motion.objects.get(pk=motion.pk).status == Motion.Status.LOST
+
+
+def test_national_admin_sets_the_threshold_in_the_admin(client):
+    admin = factories.user("national_admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    rules(support_count=5)
+    from groundswell.motions.models import MotionRules
+
+    response = client.post(
+        "/admin/motions/motionrules/1/change/",
+        {
+            "support_count": "12",
+            "support_share_percent": "2.5",
+            "vote_days": "7",
+            "amendment_vote_days": "3",
+            "vote_categories": '["member"]',
+        },
+    )
+    assert response.status_code == 302
+    assert (MotionRules.current().support_count, MotionRules.current().support_share_percent) == (12, 2.5)
+
+
+def test_the_receipt_is_shown_once_and_never_kept_in_the_session(
+    client, branch, people, django_capture_on_commit_callbacks
+):
+    motion = propose(people[0], branch)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.motion_support(user=people[1], motion=motion)
+        services.motion_support(user=people[2], motion=motion)
+    motion.refresh_from_db()
+    client.force_login(people[1])
+    page = client.post(f"/motions/{motion.pk}/vote/{motion.ballot_id}/", {"choice": "Against"})
+    tracker = CastBallot.objects.get(ballot=motion.ballot).tracker
+    assert page.status_code == 200 and tracker in page.content.decode()
+    from django.contrib.sessions.models import Session
+
+    assert all(tracker not in str(s.get_decoded()) for s in Session.objects.all())
+    assert tracker not in client.get(f"/motions/{motion.pk}/").content.decode()
+    assert b"You have voted" in client.get(f"/motions/{motion.pk}/").content

@@ -99,8 +99,7 @@ def _vote_panel(request, ballot: Ballot | None) -> dict | None:
     }
 
 
-@role_required()
-def motion_detail(request, motion_id: int):
+def _detail(request, motion_id: int, *, receipt: dict | None = None, status: int = 200):
     motion = get_object_or_404(
         Motion.objects.select_related("branch", "proposer", "ballot", "composite"), pk=motion_id
     )
@@ -118,6 +117,7 @@ def motion_detail(request, motion_id: int):
             }
         )
     supported = bool(person) and motion.supports.filter(person=person, version=motion.version).exists()
+    changed = motion.text != motion.proposed_text
     context = {
         "motion": motion,
         "member": member,
@@ -128,14 +128,16 @@ def motion_detail(request, motion_id: int):
         "comments": selectors.visible_comments(motion, user),
         "vote": _vote_panel(request, motion.ballot),
         "open_votes": [b for b in services.open_ballots(motion) if b.status == Ballot.Status.OPEN],
-        "text_changed": motion.text != motion.proposed_text,
-        "text_diff": selectors.word_diff(motion.proposed_text, motion.text)
-        if motion.text != motion.proposed_text
-        else None,
+        "text_diff": selectors.word_diff(motion.proposed_text, motion.text) if changed else None,
         "sources": motion.sources.select_related("branch") if motion.is_national else [],
-        "receipt": request.session.pop("motion_receipt", None),
+        "receipt": receipt,
     }
-    return render(request, "motions/detail.html", context)
+    return render(request, "motions/detail.html", context, status=status)
+
+
+@role_required()
+def motion_detail(request, motion_id: int):
+    return _detail(request, motion_id)
 
 
 def _act(request, motion_id: int, action, success: str):
@@ -246,19 +248,18 @@ def comment_hide(request, comment_id: int):
 @require_POST
 @role_required()
 def motion_vote(request, motion_id: int, ballot_id: int):
+    """Casts the vote and answers with the page itself, receipt included: the tracker is shown
+    once, in this response, and never stored in the session (which names the voter)."""
     motion = get_object_or_404(Motion, pk=motion_id)
-    if ballot_id not in [b.pk for b in services.open_ballots(motion)]:
+    ballot = next((b for b in services.open_ballots(motion) if b.pk == ballot_id), None)
+    if ballot is None:
         raise Http404("no such vote on this motion")
-    ballot = Ballot.objects.get(pk=ballot_id)
-
-    def vote(_m):
+    try:
         cast = services.vote_cast(user=request.user, ballot=ballot, choice=request.POST.get("choice", ""))
-        # shown once on the next page, never stored against the member
-        request.session["motion_receipt"] = {"title": ballot.title, "tracker": cast.tracker}
-
-    return _act(
-        request, motion_id, vote, "Your vote is cast. It is secret: it is stored with no link to you."
-    )
+    except services.MotionError as e:
+        messages.error(request, str(e).capitalize() + ".")
+        return redirect("motions:detail", motion_id=motion_id)
+    return _detail(request, motion_id, receipt={"title": ballot.title, "tracker": cast.tracker})
 
 
 @require_POST
