@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -114,7 +116,12 @@ class LoginThrottle(models.Model):
 
 
 class AuditEvent(models.Model):
-    """An append-only record of a sensitive action: who, what, when, how many rows."""
+    """An append-only record of a sensitive action: who, what, when, how many rows.
+
+    Each entry carries the hash of the one before and its own (see core/audit), and the
+    database refuses to change the hashed columns (triggers in migration 0003), so a
+    change made around the application shows up in `groundswell audit verify`.
+    """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -125,9 +132,22 @@ class AuditEvent(models.Model):
     target = models.CharField(max_length=300, blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+
+    def chained_fields(self) -> dict:
+        """What the hash covers (not the actor's key, which is cleared if the account goes)."""
+        return {
+            "at": self.at.astimezone(UTC).isoformat(),
+            "actor": self.actor_label,
+            "action": self.action,
+            "target": self.target,
+            "rows": self.rows,
+            "detail": self.detail,
+        }

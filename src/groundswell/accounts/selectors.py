@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from groundswell.accounts.models import AuditEvent, Role, RoleAssignment
+from groundswell.core.audit import Broken, first_break
 
 
 def user_roles(user) -> frozenset[str]:
@@ -39,3 +40,19 @@ def audit_events(*, action_prefix: str = "") -> QuerySet[AuditEvent]:
     if action_prefix:
         qs = qs.filter(action__startswith=action_prefix)
     return qs
+
+
+def audit_verify(*, chunk: int = 5000) -> tuple[int, Broken | None]:
+    """Checks the whole chain in order; returns (entries checked, first break or None)."""
+
+    def entries():
+        last_id = 0
+        while True:
+            rows = list(AuditEvent.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
+            if not rows:
+                return
+            for e in rows:
+                yield e.pk, e.prev_hash, e.hash, e.chained_fields()
+            last_id = rows[-1].pk
+
+    return first_break(entries())

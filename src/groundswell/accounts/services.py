@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from groundswell.accounts.models import AuditEvent, LoginThrottle, Role, RoleAssignment, User
+from groundswell.core.audit import GENESIS, entry_hash
 
 
 @transaction.atomic
@@ -59,15 +61,35 @@ def audit_record(
     rows: int | None = None,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Appends to the audit trail. Call it inside the transaction of the action it records."""
+    """Appends to the audit trail, chained to the entry before. Call it inside the
+    transaction of the action it records: the entry commits (or not) with the action."""
     label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = actor.email
     else:
         actor = None
-    return AuditEvent.objects.create(
-        actor=actor, actor_label=label, action=action, target=target, rows=rows, detail=detail or {}
+    event = AuditEvent(
+        actor=actor,
+        actor_label=label,
+        action=action,
+        target=target,
+        rows=rows,
+        detail=json.loads(json.dumps(detail or {}, default=str)),  # as it will read back
+        at=timezone.now(),
     )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # one writer at a time extends the chain, across every app server
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK])
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event.prev_hash = last or GENESIS
+        event.hash = entry_hash(event.prev_hash, event.chained_fields())
+        event.save(force_insert=True)
+    return event
+
+
+AUDIT_LOCK = 0x61756474  # "audt": the advisory lock key of the audit chain
 
 
 # -- login throttling ---------------------------------------------------------------------
