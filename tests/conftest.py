@@ -39,8 +39,12 @@ def client_as(client, users):
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Per-process caches (target seats) must not leak from one test's data to the next."""
+    from django.core.cache import cache
+
     from groundswell.groundgame.selectors import clear_caches
 
     clear_caches()
+    cache.clear()
     yield
     clear_caches()
+    cache.clear()

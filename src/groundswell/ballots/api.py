@@ -157,7 +157,7 @@ def vote(request, payload: VoteIn):
             raise HttpError(422, f"not a candidate on this ballot: {unknown[0]}")
         ranking = [positions[name] for name in ranking]
     try:
-        cast = services.ballot_cast(credential=payload.credential, ranking=ranking)
+        cast = services.ballot_cast(credential=payload.credential, ranking=ranking, elector=elector)
     except services.AlreadyVoted as exc:
         raise HttpError(409, str(exc)) from None
     except services.BallotError as exc:

@@ -222,21 +222,36 @@ def validate_ranking(ballot: Ballot, ranking: Sequence[int], n_candidates: int) 
     return ranking
 
 
-def ballot_cast(*, credential: str, ranking: Sequence[int]) -> CastBallot:
+_candidate_counts: dict[tuple[int, datetime], int] = {}
+
+
+def candidate_count(ballot: Ballot) -> int:
+    """Candidates never change after a ballot is created, so each process counts them once
+    (a cast is on the hot path of a ballot's last hour). Keyed by creation time as well as
+    key, so a key reused after a rollback (SQLite) never finds another ballot's count."""
+    key = (ballot.pk, ballot.created_at)
+    n = _candidate_counts.get(key)
+    if n is None:
+        n = _candidate_counts[key] = Candidate.objects.filter(ballot_id=ballot.pk).count()
+    return n
+
+
+def ballot_cast(*, credential: str, ranking: Sequence[int], elector: Elector | None = None) -> CastBallot:
     """Casts one secret ballot with a credential; returns it (its tracker is the receipt).
 
     The credential is spent and the ballot stored in one transaction. The spent-credential
     row's primary key is the credential, so of two simultaneous casts with one credential
-    the database lets exactly one commit."""
+    the database lets exactly one commit. `elector` saves a lookup when the caller already
+    found it by this credential."""
     code = normalise_credential(credential)
-    elector = Elector.objects.select_related("ballot").filter(credential=code).first()
+    if elector is None or elector.credential != code:
+        elector = Elector.objects.select_related("ballot").filter(credential=code).first()
     if elector is None:
         raise BallotError("that voting code is not valid: check it against your email or letter")
     ballot = elector.ballot
     if not ballot.is_accepting_votes():
         raise BallotError("this ballot is not open for voting")
-    n = Candidate.objects.filter(ballot=ballot).count()
-    ranking = validate_ranking(ballot, ranking, n)
+    ranking = validate_ranking(ballot, ranking, candidate_count(ballot))
     today = timezone.localdate()
     try:
         with transaction.atomic():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role, organised_branch_ids
@@ -82,13 +84,15 @@ def membership_search(
     if query:
         if "@" in query:
             qs = qs.filter(person__email_key=query.lower())
+        elif Membership.objects.filter(membership_number=query.upper()).exists():
+            qs = qs.filter(membership_number=query.upper())
         else:
-            words = query.split()
-            cond = Q(membership_number=query.upper())
-            name = Q()
-            for word in words:
-                name &= Q(person__first_name__istartswith=word) | Q(person__last_name__istartswith=word)
-            qs = qs.filter(cond | name)
+            # names by prefix, each word matching a first or last name; one condition per
+            # table so the database can use its name indexes (an OR across the join cannot)
+            for word in query.split():
+                qs = qs.filter(
+                    Q(person__first_name__istartswith=word) | Q(person__last_name__istartswith=word)
+                )
     return qs.order_by("person__last_name", "person__first_name", "membership_number")
 
 
@@ -108,6 +112,33 @@ class MembershipStats:
     by_branch: list[tuple[str, str, int]]  # (ons_code, name, count), largest first
     branches: int
     has_synthetic: bool
+    computed_at: datetime | None = None
+
+
+STATS_SECONDS = 60  # how stale the dashboard's figures may be
+
+
+def membership_stats_cached(user) -> MembershipStats:
+    """The dashboard's figures, recomputed at most once a minute per scope: each is an
+    aggregate over every membership (half a million), and many organisers look at once.
+
+    Anything that changes memberships (imports, merges, erasures) adds a membership or an
+    audit entry, and the newest of each is part of the key: after a change the figures are
+    computed afresh at once, not up to a minute late."""
+    from groundswell.accounts.models import AuditEvent
+
+    scope = branch_scope(user)
+    which = "all" if scope is None else ",".join(map(str, sorted(scope)))
+    newest = (
+        Membership.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
+    key = f"membership-stats:{which}:{date.today().isoformat()}:{newest[0]}:{newest[1]}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = membership_stats(user)
+        cache.set(key, stats, STATS_SECONDS)
+    return stats
 
 
 def membership_stats(user, *, top_branches: int = 15, on: date | None = None) -> MembershipStats:
@@ -129,6 +160,7 @@ def membership_stats(user, *, top_branches: int = 15, on: date | None = None) ->
         by_branch=by_branch,
         branches=visible_branches(user).count(),
         has_synthetic=Person.objects.filter(synthetic=True).exists(),
+        computed_at=timezone.now(),
     )
 
 

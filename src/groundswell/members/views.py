@@ -29,7 +29,7 @@ def home(request):
     user = request.user
     if not has_role(user, Role.NATIONAL_ADMIN, Role.BRANCH_ORGANISER, Role.RETURNING_OFFICER):
         return render(request, "members/home_personal.html", {"person": user.person})
-    stats = selectors.membership_stats(user)
+    stats = selectors.membership_stats_cached(user)
     category_chart = bar_chart(
         [(Category(c).label, n) for c, n in stats.by_category.items()],
         title="Current memberships by category",

@@ -73,6 +73,7 @@ class Command(BaseCommand):
                         "-",
                         "--graceful-timeout",
                         "20",
+                        "--preload",
                     ]
                 )
                 try:
