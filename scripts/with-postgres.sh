@@ -23,5 +23,14 @@ trap cleanup EXIT
 "${RUNAS[@]}" "$PGBIN/pg_ctl -D $DIR/data -o '-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200' -l $DIR/log -w start" >/dev/null
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres groundswell
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/groundswell"
+# the fault suite restarts the server under load with this script
+RESTART="$PGBIN/pg_ctl -D $DIR/data -m fast -w -l $DIR/log restart"
+if [ "$(id -u)" -eq 0 ]; then
+  printf '#!/bin/sh\nsu postgres -s /bin/sh -c "%s" >/dev/null\n' "$RESTART" > "$DIR/restart.sh"
+else
+  printf '#!/bin/sh\n%s >/dev/null\n' "$RESTART" > "$DIR/restart.sh"
+fi
+chmod +x "$DIR/restart.sh"
+export GROUNDSWELL_PG_RESTART="$DIR/restart.sh"
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 "$@"

@@ -36,7 +36,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "groundswell.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "groundswell.web.middleware.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "groundswell.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -45,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "groundswell.web.middleware.DatabaseTroubleMiddleware",
 ]
 
 ROOT_URLCONF = "groundswell.urls"
@@ -144,9 +147,19 @@ GROUNDSWELL_PARTY = os.environ.get("GROUNDSWELL_PARTY", "LAB")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Groundswell <noreply@localhost>")
 
+# GROUNDSWELL_LOG_FORMAT=json (what `serve --production` sets): one JSON object per line,
+# a line per request included; otherwise plain text, warnings and errors only.
+LOG_JSON = os.environ.get("GROUNDSWELL_LOG_FORMAT", "") == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "groundswell.web.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_JSON else {})}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "groundswell.request": {"level": "INFO" if LOG_JSON else "WARNING"},
+        "groundswell": {"level": "INFO" if LOG_JSON else "WARNING"},
+    },
 }

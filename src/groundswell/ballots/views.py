@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from groundswell.accounts.services import audit_record
 from groundswell.ballots import selectors, services
 from groundswell.ballots.forms import BallotForm
 from groundswell.ballots.models import Ballot
+from groundswell.core.formats.spreadsheet import SafeWriter
 from groundswell.web.charts import bar_chart
 
 RUNNERS = (Role.RETURNING_OFFICER, Role.NATIONAL_ADMIN)
@@ -110,7 +110,7 @@ def postal_credentials(request, ballot_id: int):
     ballot = get_object_or_404(selectors.ballots_for(request.user), pk=ballot_id)
     electors = selectors.postal_electors(ballot)
     out = io.StringIO()
-    w = csv.writer(out)
+    w = SafeWriter(out)
     w.writerow(["first_name", "last_name", "postcode", "category", "voting_code", "vote_at"])
     for e in electors.iterator(chunk_size=5000):
         w.writerow(

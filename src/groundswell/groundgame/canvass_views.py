@@ -16,6 +16,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from groundswell.accounts.models import Role, User
 from groundswell.accounts.permissions import role_required
 from groundswell.accounts.services import audit_record
+from groundswell.core.formats.spreadsheet import SafeWriter
 from groundswell.groundgame import selectors, services
 from groundswell.groundgame.models import CanvassSession, Constituency, WalkList
 from groundswell.groundgame.sheets import walk_sheet_pdf
@@ -107,7 +108,7 @@ def walk_sheet(request, list_id: int, fmt: str):
     audit_record(actor=request.user, action=f"walklist.sheet.{fmt}", target=f"walklist:{wl.pk}", rows=rows)
     if fmt == "csv":
         out = io.StringIO()
-        w = csv.writer(out)
+        w = SafeWriter(out)
         w.writerow(
             ["order", "address", "postcode", "elector_number", "name", "last_code", *selectors.SHEET_CODES]
         )

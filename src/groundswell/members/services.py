@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from groundswell.accounts.services import audit_record
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
+from groundswell.core.formats.spreadsheet import SafeWriter
 from groundswell.members.importing import ImportResult, members_import
 from groundswell.members.models import DuplicateCandidate, ImportJob, Membership, Person
 
@@ -160,15 +161,6 @@ def duplicate_dismiss(*, candidate: DuplicateCandidate, actor) -> None:
 
 # -- export ---------------------------------------------------------------------------------
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Stops a spreadsheet from running a cell as a formula (CSV injection)."""
-    if value and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 class _Echo:
     def write(self, value: str) -> str:
@@ -183,7 +175,7 @@ def members_export(*, actor, memberships: QuerySet[Membership], description: str
 
 
 def _export_lines(memberships: QuerySet[Membership]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     yield writer.writerow([*HEADER, *CONSENT_COLUMNS])
     qs = memberships.select_related("person", "branch", "affiliate").order_by("pk")
     iso: Callable = lambda d: d.isoformat() if d else ""  # noqa: E731
@@ -205,7 +197,7 @@ def _export_lines(memberships: QuerySet[Membership]) -> Iterator[str]:
             iso(p.consent_phone_on),
             iso(p.consent_data_processing_on),
         ]
-        yield writer.writerow([spreadsheet_safe(str(c)) for c in cells])
+        yield writer.writerow([str(c) for c in cells])
 
 
 # -- subject access and erasure ---------------------------------------------------------------

@@ -20,7 +20,15 @@ from groundswell.core.formats.errors import FormatError, RowError
 
 def read_ballot_file(path: Path, *, candidates: Sequence[str] | None = None) -> tuple[Ballots, int | None]:
     """Reads a .blt or .csv file; returns the ballots and, for .blt, the seats it states."""
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FormatError(
+            [RowError(line, "", f"not UTF-8 text (byte {data[e.start]:#04x}): save the file as UTF-8")],
+            filename=str(path),
+        ) from None
     if path.suffix.lower() == ".csv":
         return parse_csv(text.splitlines(keepends=True), candidates=candidates, filename=str(path)), None
     return parse_blt(text.splitlines(), filename=str(path))
@@ -106,7 +114,13 @@ def parse_csv(
 ) -> Ballots:
     """Parses the ballot CSV. Candidates are `candidates` when given, else every name the
     file ranks, in order of first appearance."""
-    rows = list(enumerate(csv.reader(lines), 1))
+    reader = csv.reader(lines)
+    try:
+        rows = list(enumerate(reader, 1))
+    except csv.Error as e:
+        raise FormatError(
+            [RowError(reader.line_num + 1, "", f"not a readable CSV row ({e})")], filename=filename
+        ) from None
     if not rows:
         raise FormatError([RowError(1, "", "empty file: expected a header")], filename=filename)
     header = [h.strip().lower() for h in rows[0][1]]

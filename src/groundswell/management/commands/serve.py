@@ -69,12 +69,11 @@ class Command(BaseCommand):
                         str(threads),
                         "--keep-alive",
                         "30",
-                        "--access-logfile",
-                        "-",
                         "--graceful-timeout",
                         "20",
                         "--preload",
-                    ]
+                    ],
+                    env={**os.environ, "GROUNDSWELL_LOG_FORMAT": "json"},  # one JSON line per request
                 )
                 try:
                     server.wait()
