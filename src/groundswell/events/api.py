@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -50,9 +51,17 @@ class EventOut(Schema):
         )
 
 
+def _utc(moment: datetime) -> datetime:
+    """In UTC (an offset is any a client sends; the database takes only sensible ones)."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment.astimezone(UTC)
+
+
 @router.get("/events", response=list[EventOut], auth=None)
 def events(request, start: datetime, end: datetime, branch: str = ""):
     """Events the caller may see that start in [start, end) — anyone sees public ones."""
+    start, end = (_utc(t) for t in (start, end))
     qs = selectors.visible_events(request.user).filter(starts_at__gte=start, starts_at__lt=end)
     if branch:
         qs = qs.filter(branch__ons_code=branch)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from ninja import File, Router, Schema
+from ninja import File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -116,7 +116,7 @@ def _election(year: int | None):
 def target_list(
     request,
     party: str = "",
-    election: int | None = None,
+    election: int | None = Query(None, ge=1800, le=2200),
     kind: str = "attack",
     country: str = "",
     limit: int = 50,
@@ -136,11 +136,11 @@ def target_list(
 @router.get("/nearest", auth=None, response=list[NearbyOut], summary="Where a volunteer should canvass")
 def nearest_list(
     request,
-    lat: float | None = None,
-    lon: float | None = None,
+    lat: float | None = Query(None, ge=-90, le=90),
+    lon: float | None = Query(None, ge=-180, le=180),
     postcode: str = "",
     party: str = "",
-    election: int | None = None,
+    election: int | None = Query(None, ge=1800, le=2200),
     limit: int = 5,
 ):
     if lat is None or lon is None:
