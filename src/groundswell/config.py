@@ -20,7 +20,10 @@ def home() -> Path:
 
 
 def database_from_url(url: str | None, sqlite_path: Path) -> dict:
-    """Turns `postgres://user:pass@host:port/name` (or nothing) into a Django DATABASES entry."""
+    """Turns `postgres://user:pass@host:port/name`, `sqlite:///path` (or nothing: SQLite at
+    `sqlite_path`) into a Django DATABASES entry."""
+    if url and url.startswith("sqlite:///"):
+        sqlite_path, url = Path(url.removeprefix("sqlite:///")), None
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
