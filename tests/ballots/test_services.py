@@ -173,3 +173,23 @@ def test_two_processes_casting_with_one_credential_store_exactly_one_ballot(tmp_
     assert outcomes == ["already", "cast"]
     assert CastBallot.objects.filter(ballot=ballot).count() == 1
     assert SpentCredential.objects.filter(credential=code).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite stores rows by key already")
+def test_counting_rewrites_cast_ballots_so_storage_order_says_nothing(branches, users):
+    """Votes are written with their spent credentials, one after the other; after the count
+    the rows sit in the order of their random keys, not of writing."""
+    from tests.ballots.factories import close_and_count, draft_ballot, open_ballot, vote_all
+
+    north, _ = branches
+    for _ in range(40):
+        factories.person(branch=north)
+    ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER]))
+    vote_all(ballot, [[i % 3] for i in range(40)])
+    close_and_count(ballot, users[Role.RETURNING_OFFICER])
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM ballots_castballot ORDER BY ctid")
+        physical = [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT credential FROM ballots_spentcredential ORDER BY ctid")
+        spent = [r[0] for r in cur.fetchall()]
+    assert physical == sorted(physical) and spent == sorted(spent)
