@@ -31,9 +31,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 
+# The benchmarks and the load suite: long runs (about 25 minutes), kept out of `make test`.
 bench: $(STAMP)
+	bash scripts/apt-deps.sh test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/count.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/import_members.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/pages.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/load/ballot_close.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/load/polling_day.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/load/dashboards.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

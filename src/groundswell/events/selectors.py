@@ -13,7 +13,7 @@ from django.utils import timezone
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role, organised_branch_ids
 from groundswell.events.models import Event, Rsvp
-from groundswell.members.models import Membership
+from groundswell.members.selectors import current_branch_ids
 
 FEED_SALT = "groundswell.events.feed"
 
@@ -21,14 +21,7 @@ FEED_SALT = "groundswell.events.feed"
 def _member_branch_ids(user) -> set[int] | None:
     """Branches of the user's own memberships; None if the user is not a member."""
     person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
-    if person is None:
-        return None
-    today = timezone.localdate()
-    return set(
-        Membership.objects.filter(person=person)
-        .filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=today))
-        .values_list("branch_id", flat=True)
-    )
+    return None if person is None else current_branch_ids(person)
 
 
 def visible_events(user) -> QuerySet[Event]:

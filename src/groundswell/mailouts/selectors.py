@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role, organised_branch_ids
 from groundswell.events.models import Rsvp
 from groundswell.mailouts.models import MailOut
 from groundswell.members.models import Membership, Person
+from groundswell.members.selectors import current
 from groundswell.motions.models import Support
 
 
 def segment_people(mailout: MailOut) -> QuerySet[Person]:
     """Everyone in the segment, consent or not (see `recipients`)."""
     if mailout.segment in (MailOut.Segment.BRANCH, MailOut.Segment.CATEGORY):
-        today = timezone.localdate()
-        memberships = Membership.objects.filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=today))
+        memberships = Membership.objects.filter(current())
         if mailout.branch_id:
             memberships = memberships.filter(branch_id=mailout.branch_id)
         if mailout.segment == MailOut.Segment.CATEGORY:

@@ -29,6 +29,21 @@ CATEGORY_PRECEDENCE: tuple[str, ...] = (
 )
 
 
+def current(on: date | None = None) -> Q:
+    """Memberships that have not lapsed on `on` (today by default)."""
+    return Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on or timezone.localdate())
+
+
+def current_branch_ids(person, categories: Iterable[str] | None = None) -> set[int]:
+    """The branches of a person's current memberships (in `categories`, if given)."""
+    if person is None or person.erased_at:
+        return set()
+    qs = Membership.objects.filter(current(), person=person)
+    if categories is not None:
+        qs = qs.filter(category__in=list(categories))
+    return set(qs.values_list("branch_id", flat=True))
+
+
 def branch_scope(user) -> frozenset[int] | None:
     """The branches whose members `user` may see: None means all (national admin)."""
     if has_role(user, Role.NATIONAL_ADMIN):
@@ -79,7 +94,7 @@ def membership_search(
     if category:
         qs = qs.filter(category=category)
     if current_only:
-        qs = qs.filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=date.today()))
+        qs = qs.filter(current())
     query = query.strip()
     if query:
         if "@" in query:
@@ -144,7 +159,7 @@ def membership_stats_cached(user) -> MembershipStats:
 def membership_stats(user, *, top_branches: int = 15, on: date | None = None) -> MembershipStats:
     """Current memberships (not lapsed on `on`) by category and by branch."""
     on = on or date.today()
-    qs = visible_memberships(user).filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on))
+    qs = visible_memberships(user).filter(current(on))
     by_category = {c.value: 0 for c in Category}
     for row in qs.values("category").annotate(n=Count("id")).order_by():
         by_category[row["category"]] = row["n"]
@@ -195,7 +210,7 @@ def eligible_electorate(
             joined_on__lte=joined_by,
             person__erased_at__isnull=True,
         )
-        .filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=freeze_date))
+        .filter(current(freeze_date))
         .filter(**({"branch_id": branch_id} if branch_id is not None else {}))
         .order_by("person_id")
         .values_list("person_id", "category", "branch_id")

@@ -5,32 +5,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
-
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role, organised_branch_ids
 from groundswell.core.motions import word_diff
 from groundswell.members.models import Membership
+from groundswell.members.selectors import current, current_branch_ids
 from groundswell.motions.models import Amendment, Comment, Motion, MotionRules
 
 CHOICES = ("For", "Against", "Abstain")
 
 
-def active_memberships(person, categories) -> QuerySet[Membership]:
-    today = timezone.localdate()
-    return Membership.objects.filter(person=person, category__in=list(categories)).filter(
-        Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=today)
-    )
-
-
 def member_branch_ids(user, rules: MotionRules | None = None) -> set[int]:
     """Branches in which this user may propose, support and vote (their own memberships)."""
     person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
-    if person is None or person.erased_at:
-        return set()
-    rules = rules or MotionRules.current()
-    return set(active_memberships(person, rules.categories()).values_list("branch_id", flat=True))
+    return current_branch_ids(person, (rules or MotionRules.current()).categories())
 
 
 def is_branch_member(user, branch_id: int | None, rules: MotionRules | None = None) -> bool:
@@ -50,10 +38,8 @@ def supports_needed(branch_id: int, rules: MotionRules) -> int:
     """The threshold: a number of supports, or a share of the branch's members if larger."""
     needed = rules.support_count
     if rules.support_share_percent:
-        today = timezone.localdate()
         members = (
-            Membership.objects.filter(branch_id=branch_id, category__in=rules.categories())
-            .filter(Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=today))
+            Membership.objects.filter(current(), branch_id=branch_id, category__in=rules.categories())
             .values("person_id")
             .distinct()
             .count()
