@@ -140,6 +140,7 @@ MATRIX = [
     ("get", "/events/new/", MANAGERS, 403),
     ("get", "/events/{event}/", PUBLIC, None),
     ("post", "/events/{event}/rsvp/", PUBLIC, None),
+    ("post", "/events/{event}/cancel/", MANAGERS, 403),
     ("get", "/events/{event}/attendance/", MANAGERS, 403),
     ("post", "/events/{event}/attendance/{rsvp}/", MANAGERS, 403),
     ("get", "/events/reply/{rsvp_token}/", PUBLIC, None),

@@ -195,3 +195,24 @@ def test_public_reply_and_cancel_without_an_account(client, branch, organiser):
     assert b"Going" in client.get(response["Location"]).content
     client.post(f"/events/reply/{rsvp.token}/cancel/")
     assert Rsvp.objects.get(pk=rsvp.pk).status == "cancelled"
+
+
+def test_cancelling_an_event_tells_everyone_and_marks_the_feed(
+    client, branch, organiser, django_capture_on_commit_callbacks
+):
+    event = make_event(organiser, branch, capacity=1)
+    services.rsvp_create(event=event, email="going@example.org")
+    services.rsvp_create(event=event, email="waiting@example.org")
+    with pytest.raises(services.EventError, match="organisers"):
+        services.event_cancel(user=member(branch), event=event)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_cancel(user=organiser, event=event, reason="The hall flooded.")
+    assert sorted(m.to[0] for m in mail.outbox) == ["going@example.org", "waiting@example.org"]
+    assert "The hall flooded." in mail.outbox[0].body
+    month = timezone.localtime(event.starts_at).strftime("%Y-%m")
+    assert b"Rally" not in client.get(f"/events/?month={month}").content
+    cal = icalendar.Calendar.from_ical(client.get(f"/events/branch/{branch.ons_code}.ics").content)
+    assert [str(e["STATUS"]) for e in cal.walk("VEVENT")] == ["CANCELLED"]
+    with pytest.raises(services.EventError, match="cancelled"):
+        services.rsvp_create(event=Event.objects.get(pk=event.pk), email="late@example.org")

@@ -194,6 +194,31 @@ def rsvp_cancel(*, rsvp: Rsvp) -> Rsvp | None:
     return promoted
 
 
+def event_cancel(*, user, event: Event, reason: str = "") -> Event:
+    """Calls an event off and emails everyone with a place or on the waiting list. The
+    calendar drops it; iCal feeds keep it, marked cancelled, so calendars update."""
+    if not selectors.can_organise(user, event):
+        raise EventError("only the event's organisers can cancel it")
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.cancelled_at:
+            return locked
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at"])
+        told = list(locked.rsvps.exclude(status=Rsvp.Status.CANCELLED))
+        audit_record(actor=user, action="event.cancel", target=f"event:{locked.pk}", rows=len(told))
+        why = f" {reason.strip()}" if reason.strip() else ""
+        transaction.on_commit(
+            lambda: [
+                _send(
+                    r, f"Cancelled: {locked.title}", [f"{locked.title}, {_when(locked)}, is cancelled.{why}"]
+                )
+                for r in told
+            ]
+        )
+    return locked
+
+
 @transaction.atomic
 def attendance_mark(*, user, rsvp: Rsvp, attended: bool) -> Rsvp:
     if not selectors.can_organise(user, rsvp.event):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.event_new, name="new"),
     path("<int:event_id>/", views.event_detail, name="detail"),
     path("<int:event_id>/rsvp/", views.event_rsvp, name="rsvp_create"),
+    path("<int:event_id>/cancel/", views.event_cancel, name="cancel"),
     path("<int:event_id>/attendance/", views.attendance, name="attendance"),
     path("<int:event_id>/attendance/<int:rsvp_id>/", views.attendance_mark, name="attendance_mark"),
     path("reply/<str:token>/", views.rsvp_page, name="rsvp"),

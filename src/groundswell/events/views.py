@@ -175,6 +175,17 @@ def event_new(request):
     )
 
 
+@require_POST
+@role_required(*ORGANISERS)
+def event_cancel(request, event_id: int):
+    event = get_object_or_404(Event, pk=event_id)
+    if not selectors.can_organise(request.user, event):
+        raise Http404("no such event")
+    services.event_cancel(user=request.user, event=event, reason=request.POST.get("reason", ""))
+    messages.success(request, "The event is cancelled; everyone who replied has been emailed.")
+    return redirect("events:detail", event_id=event.pk)
+
+
 @role_required(*ORGANISERS)
 def attendance(request, event_id: int):
     event = get_object_or_404(Event, pk=event_id)
