@@ -4,13 +4,14 @@ gunicorn and PostgreSQL.
     bash scripts/with-postgres.sh .venv/bin/python bench/load/polling_day.py [--seconds 300]
 
 Each of `canvassers` signed-in canvassers has a walk list of `doors` doors. For `seconds`,
-each phone sends its outbox (a batch of `batch` contacts with the phone's own ids) to
-`POST /api/canvass/contacts` every `interval` seconds and refreshes its walk lists
-(`GET /api/canvass/lists`) every `list_interval` seconds, over one keep-alive connection.
-One batch in ten is sent twice (a phone that lost the answer) and must add nothing; a batch
-whose request failed is kept and sent again, as the doorstep app's outbox does. Bounded by
-`seconds` + 60. Reports requests/s, latency p50/p95/p99, errors, and checks that the
-database holds exactly one row per contact: none lost, none doubled.
+each phone does what the doorstep app does every `interval` seconds (15 in the app): sends
+its outbox (here `batch` contacts, with the phone's own ids) to `POST /api/canvass/contacts`,
+then refreshes its walk lists with everyone's latest knocks (`GET /api/canvass/lists`),
+over one keep-alive connection. One sync in ten is sent twice (a phone that lost the
+answer) and must add nothing; a batch whose request failed is kept and sent again, as the
+app's outbox does. Phones start spread over one interval. Bounded by `seconds` + 60.
+Reports requests/s, latency p50/p95/p99, errors, and checks that the database holds exactly
+one row per contact: none lost, none doubled.
 """
 
 from __future__ import annotations
@@ -76,19 +77,17 @@ def setup(canvassers: int, doors: int):
 
 
 def phone(port, cookie, token, electors, args, offset, contacts, lists, sent, stop_at):
-    """One canvasser's phone: sync the outbox every `interval`, refresh lists every `list_interval`."""
+    """One canvasser's phone, as the doorstep app runs: every `interval` seconds it sends its
+    outbox, then refreshes its walk lists (with everyone's latest knocks)."""
     time.sleep(offset)
     conn = Connection(port, cookie, token)
     conn.request(lists, "GET", "/api/canvass/lists")
-    next_sync = next_lists = time.monotonic()
+    next_sync = time.monotonic()
     k = rounds = 0
     outbox: list[dict] = []
     while time.monotonic() < stop_at:
         next_sync += args.interval
         time.sleep(max(0.0, next_sync - time.monotonic()))
-        if time.monotonic() >= next_lists + args.list_interval:
-            next_lists = time.monotonic()
-            conn.request(lists, "GET", "/api/canvass/lists")
         for _ in range(args.batch):
             outbox.append(
                 {
@@ -108,6 +107,7 @@ def phone(port, cookie, token, electors, args, offset, contacts, lists, sent, st
             with sent[1]:
                 sent[0].update(c["id"] for c in outbox)
             outbox = []
+        conn.request(lists, "GET", "/api/canvass/lists")
     while outbox:  # the app keeps trying until its outbox is empty
         status, _ = conn.request(contacts, "POST", "/api/canvass/contacts", {"contacts": outbox})
         if status == 200:
@@ -125,8 +125,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--doors", type=int, default=60, help="doors on each walk list")
     parser.add_argument("--batch", type=int, default=5, help="contacts in each sync")
-    parser.add_argument("--interval", type=float, default=5.0, help="seconds between a phone's syncs")
-    parser.add_argument("--list-interval", type=float, default=60.0, help="seconds between list refreshes")
+    parser.add_argument("--interval", type=float, default=15.0, help="seconds between syncs (the app: 15)")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
@@ -135,8 +134,8 @@ def main() -> None:
     contacts, lists = Tally("POST contacts"), Tally("GET walk lists")
     sent: tuple[set, threading.Lock] = (set(), threading.Lock())
     header(
-        f"Polling day: {args.canvassers} canvassers for {args.seconds} s, {args.batch} contacts every "
-        f"{args.interval:g} s, lists every {args.list_interval:g} s; one sync in ten resent",
+        f"Polling day: {args.canvassers} canvassers for {args.seconds} s, each syncing {args.batch} contacts "
+        f"and refreshing its lists every {args.interval:g} s; one sync in ten resent",
         args.workers,
         args.threads,
     )
