@@ -103,7 +103,8 @@ X_FRAME_OPTIONS = "DENY"
 # HSTS is sent by SecurityMiddleware only on requests that arrived over HTTPS.
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-if config.flag("BEHIND_TLS_PROXY"):
+BEHIND_PROXY = config.flag("BEHIND_TLS_PROXY")  # the proxy appends the client to X-Forwarded-For
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -216,3 +216,16 @@ def test_cancelling_an_event_tells_everyone_and_marks_the_feed(
     assert [str(e["STATUS"]) for e in cal.walk("VEVENT")] == ["CANCELLED"]
     with pytest.raises(services.EventError, match="cancelled"):
         services.rsvp_create(event=Event.objects.get(pk=event.pk), email="late@example.org")
+
+
+def test_public_replies_from_one_address_are_limited(client, branch, organiser):
+    event = make_event(organiser, branch)
+    for n in range(services.PUBLIC_REPLIES_PER_HOUR):
+        services.rsvp_create(event=event, email=f"p{n}@example.org", address="203.0.113.9")
+    with pytest.raises(services.EventError, match="too many replies"):
+        services.rsvp_create(event=event, email="bot@example.org", address="203.0.113.9")
+    services.rsvp_create(event=event, email="neighbour@example.org", address="203.0.113.10")
+    # members replying as themselves are not counted against their address
+    services.rsvp_create(event=event, user=member(branch), address="203.0.113.9")
+    page = client.post(f"/events/{event.pk}/rsvp/", {"email": "bot2@example.org"}, REMOTE_ADDR="203.0.113.9")
+    assert page.status_code == 302 and not Rsvp.objects.filter(email_key="bot2@example.org").exists()

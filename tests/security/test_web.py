@@ -102,3 +102,15 @@ def test_each_request_is_one_json_log_line(client_as, caplog):
     line = json.loads(JsonFormatter().format(record))
     assert line["path"] == "/motions/" and line["status"] == 200 and line["method"] == "GET"
     assert line["ms"] >= 0 and isinstance(line["user"], int) and line["level"] == "INFO"
+
+
+def test_behind_the_proxy_throttles_count_the_real_client(rf, settings):
+    """Behind the load balancer every request comes from the balancer: the throttles must use
+    the address the proxy appended, not the balancer's, and not one the client made up."""
+    from groundswell.web.client import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.BEHIND_PROXY = False
+    assert client_address(request) == "10.0.0.2"  # no proxy: the header is the client's own words
+    settings.BEHIND_PROXY = True
+    assert client_address(request) == "203.0.113.7"

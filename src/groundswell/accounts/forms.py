@@ -9,6 +9,7 @@ from groundswell.accounts.services import (
     login_locked_until,
     login_success_record,
 )
+from groundswell.web.client import client_address
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -19,7 +20,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     )
 
     def _address(self) -> str | None:
-        return self.request.META.get("REMOTE_ADDR") if self.request else None
+        return client_address(self.request)
 
     def _locked(self, until) -> ValidationError:
         local = timezone.localtime(until)

@@ -137,3 +137,17 @@ def login_failure_record(*, email: str, address: str | None) -> None:
 
 def login_success_record(*, email: str) -> None:
     LoginThrottle.objects.filter(key=f"email:{email.strip().lower()}").update(failures=0, locked_until=None)
+
+
+@transaction.atomic
+def throttle_allow(*, key: str, limit: int, window_seconds: int) -> bool:
+    """Counts one use of `key` (say, public replies from one address); False once `limit`
+    uses fall within the window. Kept in the database, like the sign-in lock-out, so the
+    limit holds across every app server."""
+    now = timezone.now()
+    row, _ = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+    if now - row.window_started_at > timedelta(seconds=window_seconds):
+        row.failures, row.window_started_at = 0, now
+    row.failures += 1
+    row.save(update_fields=["failures", "window_started_at"])
+    return row.failures <= limit

@@ -14,6 +14,7 @@ from groundswell.accounts.models import Role
 from groundswell.events import selectors, services
 from groundswell.events.models import Event, Rsvp
 from groundswell.members.models import Branch
+from groundswell.web.client import client_address
 
 router = Router(tags=["events"])
 ORGANISERS = roles(Role.NATIONAL_ADMIN, Role.BRANCH_ORGANISER)
@@ -117,7 +118,13 @@ def rsvp(request, event_id: int, data: RsvpIn):
     if e is None:
         raise HttpError(404, "no such event")
     try:
-        r = services.rsvp_create(event=e, user=request.user, name=data.name, email=data.email)
+        r = services.rsvp_create(
+            event=e,
+            user=request.user,
+            name=data.name,
+            email=data.email,
+            address=client_address(request),
+        )
     except services.EventError as err:
         raise HttpError(400, str(err)) from None
     return RsvpOut(token=r.token, status=r.status, waiting_position=selectors.waiting_position(r))

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from groundswell.accounts.services import audit_record
+from groundswell.accounts.services import audit_record, throttle_allow
 from groundswell.events import selectors
 from groundswell.events.models import Event, Rsvp
 
 REMINDER_AHEAD = timedelta(days=1)
+PUBLIC_REPLIES_PER_HOUR = 20  # from one address, without an account: enough for a family, not for a bot
 
 
 class EventError(Exception):
@@ -103,7 +104,9 @@ def schedule_reminder(event: Event) -> None:
     send_event_reminder.using(run_after=run_after).enqueue(event.pk)
 
 
-def rsvp_create(*, event: Event, user=None, name: str = "", email: str = "") -> Rsvp:
+def rsvp_create(
+    *, event: Event, user=None, name: str = "", email: str = "", address: str | None = None
+) -> Rsvp:
     """A reply: a member by their account, anyone else (public events only) by email.
 
     Replying twice is harmless (the same reply comes back). Places are counted under a lock
@@ -116,6 +119,12 @@ def rsvp_create(*, event: Event, user=None, name: str = "", email: str = "") -> 
         raise EventError("this event is not open to you")
     if person is None and event.visibility != Event.Visibility.PUBLIC:
         raise EventError("sign in as a member to reply to this event")
+    if (
+        person is None
+        and address
+        and not throttle_allow(key=f"rsvp:{address}", limit=PUBLIC_REPLIES_PER_HOUR, window_seconds=3600)
+    ):
+        raise EventError("too many replies from this address in the last hour: please try again later")
     email = email.strip()
     try:
         validate_email(email)

@@ -15,6 +15,7 @@ from groundswell.accounts.selectors import is_national_admin, organised_branch_i
 from groundswell.events import ical, selectors, services
 from groundswell.events.models import Event, Rsvp
 from groundswell.members.models import Branch
+from groundswell.web.client import client_address
 
 ORGANISERS = ("national_admin", "branch_organiser")
 
@@ -83,6 +84,7 @@ def event_rsvp(request, event_id: int):
             user=request.user,
             name=request.POST.get("name", ""),
             email=request.POST.get("email", ""),
+            address=client_address(request),
         )
     except services.EventError as e:
         messages.error(request, str(e).capitalize() + ".")
