@@ -336,3 +336,11 @@ def test_the_receipt_is_shown_once_and_never_kept_in_the_session(
     assert all(tracker not in str(s.get_decoded()) for s in Session.objects.all())
     assert tracker not in client.get(f"/motions/{motion.pk}/").content.decode()
     assert b"You have voted" in client.get(f"/motions/{motion.pk}/").content
+
+
+def test_national_admins_find_the_rules_from_the_motions_list(client):
+    client.force_login(factories.user("national_admin"))
+    page = client.get("/motions/").content.decode()
+    assert "/admin/motions/motionrules/" in page and "/motions/composite/" in page
+    client.force_login(factories.user("member"))
+    assert "/admin/motions/motionrules/" not in client.get("/motions/").content.decode()

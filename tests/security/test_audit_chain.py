@@ -95,3 +95,34 @@ def test_deleting_an_account_keeps_its_entries_verifiable():
     admin.delete()
     assert AuditEvent.objects.get(pk=event.pk).actor_id is None
     call_command("audit", "verify")
+
+
+def test_role_changes_in_the_django_admin_are_audited(client, branches):
+    north, _ = branches
+    admin = factories.user("national_admin")
+    target = factories.user()
+    client.force_login(admin)
+    form = {
+        "email": target.email,
+        "display_name": "",
+        "person": "",
+        "is_active": "on",
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "0",
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+        "roles-0-role": "branch_organiser",
+        "roles-0-branch": str(north.pk),
+        "roles-0-user": str(target.pk),
+        "roles-0-id": "",
+    }
+    response = client.post(f"/admin/accounts/user/{target.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode().count("errorlist")
+    grant = AuditEvent.objects.get(action="role.grant", target=f"user:{target.pk}")
+    assert grant.actor_id == admin.pk and grant.detail == {"role": "branch_organiser", "branch": north.pk}
+    assignment = target.roles.get()
+    form.update({"roles-INITIAL_FORMS": "1", "roles-0-id": str(assignment.pk), "roles-0-DELETE": "on"})
+    assert client.post(f"/admin/accounts/user/{target.pk}/change/", form).status_code == 302
+    assert AuditEvent.objects.filter(action="role.revoke", target=f"user:{target.pk}").count() == 1
+    assert not target.roles.exists()
+    call_command("audit", "verify")

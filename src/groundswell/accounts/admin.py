@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from groundswell.accounts.models import AuditEvent, RoleAssignment, User
+from groundswell.accounts.services import role_grant, role_revoke
 
 
 class RoleInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ["branch"]
+    fields = ["role", "branch", "granted_at"]
+    readonly_fields = ["granted_at"]
 
 
 @admin.register(User)
@@ -25,6 +28,21 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ()
     list_filter = ["is_active"]
+
+    def save_formset(self, request, form, formset, change):
+        """Role changes made here go through the services, so each is in the audit trail
+        (and a national admin gets the admin site, as when granted anywhere else)."""
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        changed = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            role_revoke(user=gone.user, role=gone.role, branch=gone.branch, actor=request.user)
+        for assignment in changed:
+            if assignment.pk:  # edited in place: what it was is revoked, what it is granted
+                was = RoleAssignment.objects.get(pk=assignment.pk)
+                role_revoke(user=was.user, role=was.role, branch=was.branch, actor=request.user)
+            role_grant(user=form.instance, role=assignment.role, branch=assignment.branch, actor=request.user)
+        return None
 
 
 @admin.register(AuditEvent)
