@@ -13,14 +13,14 @@ from django.utils import timezone
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role, organised_branch_ids
 from groundswell.events.models import Event, Rsvp
-from groundswell.members.selectors import current_branch_ids
+from groundswell.members.selectors import current_branch_ids, person_of
 
 FEED_SALT = "groundswell.events.feed"
 
 
 def _member_branch_ids(user) -> set[int] | None:
     """Branches of the user's own memberships; None if the user is not a member."""
-    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    person = person_of(user)
     return None if person is None else current_branch_ids(person)
 
 
@@ -76,7 +76,7 @@ def month_grid(user, year: int, month: int, branch_id: int | None = None) -> lis
 
 
 def rsvp_for(event: Event, user) -> Rsvp | None:
-    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    person = person_of(user)
     if person is None:
         return None
     return Rsvp.objects.filter(event=event, person=person).first()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from groundswell.accounts.services import audit_record, throttle_allow
 from groundswell.events import selectors
 from groundswell.events.models import Event, Rsvp
+from groundswell.members.selectors import person_of
 
 REMINDER_AHEAD = timedelta(days=1)
 PUBLIC_REPLIES_PER_HOUR = 20  # from one address, without an account: enough for a family, not for a bot
@@ -111,7 +112,7 @@ def rsvp_create(
 
     Replying twice is harmless (the same reply comes back). Places are counted under a lock
     on the event, so two people cannot both take the last place."""
-    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    person = person_of(user)
     if person is not None:
         name = f"{person.first_name} {person.last_name}".strip()
         email = person.email

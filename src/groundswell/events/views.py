@@ -15,7 +15,9 @@ from groundswell.accounts.selectors import is_national_admin, organised_branch_i
 from groundswell.events import ical, selectors, services
 from groundswell.events.models import Event, Rsvp
 from groundswell.members.models import Branch
+from groundswell.members.selectors import person_of
 from groundswell.web.client import client_address
+from groundswell.web.feedback import refused
 
 ORGANISERS = ("national_admin", "branch_organiser")
 
@@ -32,7 +34,7 @@ def calendar(request):
     branch_id = int(request.GET["branch"]) if request.GET.get("branch", "").isdigit() else None
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
-    person = getattr(request.user, "person", None) if request.user.is_authenticated else None
+    person = person_of(request.user)
     return render(
         request,
         "events/calendar.html",
@@ -87,7 +89,7 @@ def event_rsvp(request, event_id: int):
             address=client_address(request),
         )
     except services.EventError as e:
-        messages.error(request, str(e).capitalize() + ".")
+        refused(request, e)
         return redirect("events:detail", event_id=event.pk)
     if rsvp.status == Rsvp.Status.GOING:
         messages.success(request, "You have a place. We have emailed you the details.")
@@ -160,7 +162,7 @@ def event_new(request):
                 visibility=form["visibility"],
             )
         except services.EventError as e:
-            messages.error(request, str(e).capitalize() + ".")
+            refused(request, e)
         else:
             messages.success(request, "The event is on the calendar.")
             return redirect("events:detail", event_id=event.pk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from groundswell.mailouts import selectors, services
 from groundswell.mailouts.models import MailOut
 from groundswell.members.models import Branch, Category
 from groundswell.motions.models import Motion
+from groundswell.web.feedback import refused
 
 MANAGERS = ("national_admin", "branch_organiser")
 
@@ -55,7 +55,7 @@ def mailout_list(request):
                 motion=_pick(motions, form["motion"]),
             )
         except services.MailOutError as e:
-            messages.error(request, str(e).capitalize() + ".")
+            refused(request, e)
         else:
             return redirect("mailouts:detail", mailout_id=mailout.pk)
     return render(

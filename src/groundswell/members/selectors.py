@@ -34,6 +34,11 @@ def current(on: date | None = None) -> Q:
     return Q(lapsed_on__isnull=True) | Q(lapsed_on__gt=on or timezone.localdate())
 
 
+def person_of(user):
+    """The member record of a signed-in user, or None (anonymous, or an account without one)."""
+    return getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+
+
 def current_branch_ids(person, categories: Iterable[str] | None = None) -> set[int]:
     """The branches of a person's current memberships (in `categories`, if given)."""
     if person is None or person.erased_at:

@@ -9,7 +9,7 @@ from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role, organised_branch_ids
 from groundswell.core.motions import word_diff
 from groundswell.members.models import Membership
-from groundswell.members.selectors import current, current_branch_ids
+from groundswell.members.selectors import current, current_branch_ids, person_of
 from groundswell.motions.models import Amendment, Comment, Motion, MotionRules
 
 CHOICES = ("For", "Against", "Abstain")
@@ -17,7 +17,7 @@ CHOICES = ("For", "Against", "Abstain")
 
 def member_branch_ids(user, rules: MotionRules | None = None) -> set[int]:
     """Branches in which this user may propose, support and vote (their own memberships)."""
-    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    person = person_of(user)
     return current_branch_ids(person, (rules or MotionRules.current()).categories())
 
 

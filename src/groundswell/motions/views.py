@@ -17,6 +17,7 @@ from groundswell.members.models import Branch
 from groundswell.motions import selectors, services
 from groundswell.motions.models import Comment, Motion, MotionRules
 from groundswell.web.charts import bar_chart
+from groundswell.web.feedback import refused
 
 
 def _int(value) -> int | None:
@@ -74,7 +75,7 @@ def motion_new(request):
                 text=form["text"],
             )
         except services.MotionError as e:
-            messages.error(request, str(e).capitalize() + ".")
+            refused(request, e)
         else:
             messages.success(request, "Your motion is proposed. Members of the branch can now support it.")
             return redirect("motions:detail", motion_id=motion.pk)
@@ -146,7 +147,7 @@ def _act(request, motion_id: int, action, success: str):
     try:
         action(motion)
     except services.MotionError as e:
-        messages.error(request, str(e).capitalize() + ".")
+        refused(request, e)
     else:
         if success:
             messages.success(request, success)
@@ -189,7 +190,7 @@ def motion_edit(request, motion_id: int):
                 **form,
             )
         except services.MotionError as e:
-            messages.error(request, str(e).capitalize() + ".")
+            refused(request, e)
         else:
             messages.success(request, "Saved.")
             return redirect("motions:detail", motion_id=motion.pk)
@@ -206,7 +207,7 @@ def amendment_new(request, motion_id: int):
         try:
             services.amendment_propose(user=request.user, motion=motion, **form)
         except services.MotionError as e:
-            messages.error(request, str(e).capitalize() + ".")
+            refused(request, e)
         else:
             messages.success(request, "Your amendment is proposed. It is voted on before the motion.")
             return redirect("motions:detail", motion_id=motion.pk)
@@ -257,7 +258,7 @@ def motion_vote(request, motion_id: int, ballot_id: int):
     try:
         cast = services.vote_cast(user=request.user, ballot=ballot, choice=request.POST.get("choice", ""))
     except services.MotionError as e:
-        messages.error(request, str(e).capitalize() + ".")
+        refused(request, e)
         return redirect("motions:detail", motion_id=motion_id)
     return _detail(request, motion_id, receipt={"title": ballot.title, "tracker": cast.tracker})
 
@@ -300,7 +301,7 @@ def composite_new(request):
         try:
             composite = services.composite_create(user=request.user, motions=list(chosen), **form)
         except services.MotionError as e:
-            messages.error(request, str(e).capitalize() + ".")
+            refused(request, e)
         else:
             messages.success(request, "The composite is put to a national vote of all members.")
             return redirect("motions:detail", motion_id=composite.pk)
