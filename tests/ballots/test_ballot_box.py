@@ -15,7 +15,7 @@ from groundswell.ballots.models import Ballot, Elector, PublishedFile, SealedBal
 from groundswell.core.ballotbox import board as board_mod
 from groundswell.core.ballotbox.verify import verify_board
 from tests import factories
-from tests.ballots.factories import SHARES, close_and_count, code_for, draft_ballot, open_ballot, vote_all
+from tests.ballots.factories import SHARES, close_and_count, draft_ballot, open_ballot, vote_all
 
 
 @pytest.fixture
