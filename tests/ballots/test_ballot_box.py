@@ -170,7 +170,7 @@ def test_the_verifier_passes_a_published_ballot_and_fails_one_paper_changed_adde
     raw = bytearray(base64.b64decode(entry["sealed"]))
     raw[-1] ^= 1
     entry["sealed"] = base64.b64encode(bytes(raw)).decode()
-    changed = lines[:2] + [json.dumps(entry) + "\n"] + lines[3:]
+    changed = [*lines[:2], json.dumps(entry) + "\n", *lines[3:]]
     assert not tampered("changed", changed).ok
     removed = lines[:2] + lines[3:]
     assert not tampered("removed", removed).ok
