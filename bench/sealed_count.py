@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
-from common import ROOT, django_setup  # noqa: E402
+from common import ROOT, django_setup
 
 CANDIDATES = ["Ann", "Bob", "Cat", "Dan", "Eve"]
 
@@ -79,17 +78,27 @@ def setup(papers: int) -> tuple[int, list[Path]]:
         threshold=2,
     )
     services.ballot_open_start(ballot=ballot, actor=users[0])
-    shares = [services.share_download(ballot=ballot, user=t.user)["share"] for t in Trustee.objects.filter(ballot=ballot)]
+    shares = [
+        services.share_download(ballot=ballot, user=t.user)["share"]
+        for t in Trustee.objects.filter(ballot=ballot)
+    ]
     ballot.refresh_from_db()
     info = sealing.info_for(ballot.pk)
     t0 = time.perf_counter()
     per = 10_000
-    jobs = [(bytes(ballot.public_key), info, i, min(per, papers - i * per)) for i in range((papers + per - 1) // per)]
-    with multiprocessing.get_context("fork").Pool() as pool, connection.cursor() as cur:
-        with cur.cursor.copy("COPY ballots_sealedballot (id, ballot_id, sealed, tracker, category) FROM STDIN") as copy:
-            for batch in pool.imap_unordered(_seal_batch, jobs):
-                for sealed, tracker in batch:
-                    copy.write_row((random.getrandbits(63), ballot.pk, sealed, tracker, "member"))
+    jobs = [
+        (bytes(ballot.public_key), info, i, min(per, papers - i * per))
+        for i in range((papers + per - 1) // per)
+    ]
+    columns = "ballots_sealedballot (id, ballot_id, sealed, tracker, category)"
+    with (
+        multiprocessing.get_context("fork").Pool() as pool,
+        connection.cursor() as cur,
+        cur.cursor.copy(f"COPY {columns} FROM STDIN") as copy,
+    ):
+        for batch in pool.imap_unordered(_seal_batch, jobs):
+            for sealed, tracker in batch:
+                copy.write_row((random.getrandbits(63), ballot.pk, sealed, tracker, "member"))
     Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.CLOSED)
     print(f"setup: {papers:,} papers sealed and loaded in {time.perf_counter() - t0:.1f} s", flush=True)
     files = []
@@ -107,7 +116,9 @@ def baseline(ballot_id: int, key) -> float:
 
     info = sealing.info_for(ballot_id)
     t0 = time.perf_counter()
-    for sealed in SealedBallot.objects.filter(ballot_id=ballot_id).values_list("sealed", flat=True).iterator(5000):
+    for sealed in (
+        SealedBallot.objects.filter(ballot_id=ballot_id).values_list("sealed", flat=True).iterator(5000)
+    ):
         sealing.open_paper(key, info, bytes(sealed))
     return time.perf_counter() - t0
 
@@ -135,7 +146,9 @@ def main() -> None:
         "print('RSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], check=True, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *cmd], check=True, env=env, capture_output=True, text=True
+    )
     ours = time.perf_counter() - t0
     print(out.stdout[:5000] if args.profile else out.stdout)
     rss = int(out.stdout.rsplit("RSS", 1)[1]) / 1024
@@ -146,7 +159,10 @@ def main() -> None:
     key = sealing.key_from_secret(shares.combine([json.loads(f.read_text())["share"] for f in files]))
     base = baseline(ballot_id, key)
     print(f"cores: {os.cpu_count()}")
-    print(f"ours     (count-ballot, end to end): {ours:7.2f} s  {args.papers / ours:9,.0f} papers/s  peak RSS {rss:.0f} MB")
+    print(
+        f"ours     (count-ballot, end to end): {ours:7.2f} s  {args.papers / ours:9,.0f} papers/s  "
+        f"peak RSS {rss:.0f} MB"
+    )
     print(f"baseline (read + open, one process): {base:7.2f} s  {args.papers / base:9,.0f} papers/s")
     print(f"ratio ours/baseline: {ours / base:.2f}")
 

@@ -67,7 +67,9 @@ def setup(electors: int):
     from django.db import transaction
 
     with transaction.atomic():
-        codes = [code for _, code in services.codes_issue(Elector.objects.filter(ballot=ballot).order_by("pk"))]
+        codes = [
+            code for _, code in services.codes_issue(Elector.objects.filter(ballot=ballot).order_by("pk"))
+        ]
     random.Random(1).shuffle(codes)
     return Ballot.objects.get(pk=ballot.pk), codes
 
