@@ -6,6 +6,7 @@ app_name = "ballots"
 urlpatterns = [
     path("", views.ballot_list, name="list"),
     path("new/", views.ballot_new, name="new"),
+    path("trustee/", views.trustee_home, name="trustee"),
     path("<int:ballot_id>/", views.ballot_detail, name="detail"),
     path("<int:ballot_id>/open/", views.ballot_open, name="open"),
     path("<int:ballot_id>/close/", views.ballot_close, name="close"),

@@ -166,6 +166,13 @@ def postal_credentials(request, ballot_id: int):
 
 
 @login_required
+def trustee_home(request):
+    """The ballots this person holds a share of: take the share, and count when closed."""
+    ballots = selectors.trustee_ballots(request.user).order_by("-opens_at")
+    return render(request, "ballots/trustee_home.html", {"ballots": ballots})
+
+
+@login_required
 def trustee_share(request, ballot_id: int):
     """A trustee's own share: shown and downloadable once, then erased from the server."""
     ballot = get_object_or_404(selectors.trustee_ballots(request.user), pk=ballot_id)
