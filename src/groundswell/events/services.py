@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.accounts.policies import RuleError
 from groundswell.accounts.services import audit_record, throttle_allow
 from groundswell.events import selectors
 from groundswell.events.models import Event, Rsvp
@@ -22,7 +23,7 @@ REMINDER_AHEAD = timedelta(days=1)
 PUBLIC_REPLIES_PER_HOUR = 20  # from one address, without an account: enough for a family, not for a bot
 
 
-class EventError(Exception):
+class EventError(RuleError):
     """What an event's rules do not allow; the message says why."""
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from groundswell.accounts.policies import RuleError
 from groundswell.accounts.services import audit_record
 from groundswell.core.elections.results import read_long_results
 from groundswell.core.formats.errors import FormatError, RowError
@@ -42,7 +43,7 @@ from groundswell.members.models import Branch
 GENERAL_ELECTION_YEARS = (2010, 2015, 2017, 2019)
 
 
-class GroundGameError(Exception):
+class GroundGameError(RuleError):
     """A request the rules do not allow; the message says why."""
 
 
@@ -336,7 +337,7 @@ def walk_list_assign(
 # -- contacts -----------------------------------------------------------------------------------
 
 
-class ContactError(ValueError):
+class ContactError(RuleError, ValueError):
     """A contact the rules do not allow: names the item and the field."""
 
 

@@ -232,7 +232,9 @@ def eligible_electorate(
 def open_duplicates(user) -> QuerySet[DuplicateCandidate]:
     people = visible_people(user).values("pk")
     return (
-        DuplicateCandidate.objects.filter(resolved_at__isnull=True, person__in=people)
+        # both records must be the user's to see: a pair reaching another branch is a
+        # national admin's (an organiser's import finding the same email elsewhere)
+        DuplicateCandidate.objects.filter(resolved_at__isnull=True, person__in=people, other__in=people)
         .select_related("person", "other")
         .order_by("found_at", "pk")
     )
