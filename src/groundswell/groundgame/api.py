@@ -348,10 +348,8 @@ def canvass_contacts(request, payload: ContactsIn):
         canvasser=request.user, items=[c.dict() for c in payload.contacts], allowed_electors=allowed
     )
     if result["errors"] and not result["created"] and not result["duplicates"]:
-        raise HttpError(
-            403 if any("walk lists" in e["error"] for e in result["errors"]) else 422,
-            result["errors"][0]["error"],
-        )
+        worst = max(result["errors"], key=lambda e: e["status"] == 403)  # a refusal outranks bad input
+        raise HttpError(worst["status"], worst["error"])
     return result
 
 
@@ -364,7 +362,7 @@ def canvass_correction(request, payload: CorrectionIn):
             allowed_households=selectors.allowed_households(request.user),
         )
     except services.ContactError as exc:
-        raise HttpError(403, str(exc)) from None
+        raise HttpError(exc.status, str(exc)) from None
     return {"id": str(c.id), "status": c.status}
 
 

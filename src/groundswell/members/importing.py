@@ -235,7 +235,11 @@ class _Writer:
     """Writes validated rows in batches; remembers the people it made, by email and name."""
 
     def __init__(
-        self, result: ImportResult, *, synthetic: bool = False, allowed_branch_ids: frozenset[int] | None = None
+        self,
+        result: ImportResult,
+        *,
+        synthetic: bool = False,
+        allowed_branch_ids: frozenset[int] | None = None,
     ) -> None:
         self.result = result
         self.allowed = allowed_branch_ids

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from groundswell.accounts.models import Role
 from groundswell.accounts.policies import Refused
 from groundswell.accounts.selectors import has_role, is_national_admin
-from groundswell.accounts.models import Role
 
 SEARCH_MAX_CHARS = 100
 SEARCH_MAX_WORDS = 4
@@ -62,7 +62,10 @@ def scoped_import_row(
         if branch_id not in allowed_branch_ids:
             return "membership_number", f"membership number {number} cannot be used in your import"
         if joined_on < was_joined:
-            return "joined_on", f"an organiser cannot move a joining date earlier (it is {was_joined.isoformat()})"
+            return (
+                "joined_on",
+                f"an organiser cannot move a joining date earlier (it is {was_joined.isoformat()})",
+            )
         return None
     if joined_on != today:
         return (

@@ -69,8 +69,12 @@ class RefusalMiddleware:
             return None
         text = exception.message[:1].upper() + exception.message[1:]
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": exception.message, "code": exception.code}, status=exception.status)
-        return _page("Not allowed" if exception.status in (401, 403) else "Cannot do that", text, exception.status)
+            return JsonResponse(
+                {"detail": exception.message, "code": exception.code}, status=exception.status
+            )
+        return _page(
+            "Not allowed" if exception.status in (401, 403) else "Cannot do that", text, exception.status
+        )
 
 
 class DatabaseTroubleMiddleware:
