@@ -21,3 +21,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"groundswell-test-{os.getpid()}.sqlite3")
     }
+
+# The lock-out race test runs its server with the production hasher (so that checking a
+# password takes as long as in production: the window the race needs), counting each check.
+if os.environ.get("GROUNDSWELL_PASSWORD_CHECKS"):
+    PASSWORD_HASHERS = ["tests.hashers.CountingArgon2PasswordHasher"]
