@@ -167,6 +167,19 @@ class _Echo:
         return value
 
 
+def members_page_read(*, actor, page: int, rows: int, query: str, branch_id: int | None) -> None:
+    """Paging through the members API is a bulk read, audited like an export: the first page
+    is a look-up, every page after it is recorded with its rows."""
+    if page > 1:
+        audit_record(
+            actor=actor,
+            action="members.page",
+            target=f"page:{page}",
+            rows=rows,
+            detail={"query": query[:100], "branch": branch_id},
+        )
+
+
 def members_export(*, actor, memberships: QuerySet[Membership], description: str) -> Iterator[str]:
     """Audits the export, then yields CSV lines in the members format (import-compatible)."""
     rows = memberships.count()
