@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from groundswell.accounts.models import AuditEvent, LoginThrottle, Role, RoleAssignment, User
-from groundswell.core.audit import GENESIS, entry_hash
+from groundswell.core.audit import GENESIS, actor_commitment, entry_hash
 
 
 @transaction.atomic
@@ -69,9 +70,12 @@ def audit_record(
         label = actor.email
     else:
         actor = None
+    salt = secrets.token_hex(16)
     event = AuditEvent(
         actor=actor,
         actor_label=label,
+        actor_salt=salt,
+        actor_commit=actor_commitment(salt, label),
         action=action,
         target=target,
         rows=rows,
@@ -88,6 +92,19 @@ def audit_record(
         event.hash = entry_hash(event.prev_hash, event.chained_fields())
         event.save(force_insert=True)
     return event
+
+
+def audit_pseudonymise(*, user, label: str) -> int:
+    """Erasure: entries by this account (or under this label) keep their place in the chain
+    but no longer say who: the label and its salt are cleared; the commitment the chain covers
+    stays, so `audit verify` still passes. (Entries written before commitments existed cover
+    the label itself and are left as they are.)"""
+    qs = AuditEvent.objects.exclude(actor_commit="")
+    by_label = qs.filter(actor_label=label) if label else qs.none()
+    ids = set(by_label.values_list("pk", flat=True))
+    if user is not None:
+        ids |= set(qs.filter(actor=user).values_list("pk", flat=True))
+    return AuditEvent.objects.filter(pk__in=ids).update(actor_label="(erased)", actor_salt="")
 
 
 AUDIT_LOCK = 0x61756474  # "audt": the advisory lock key of the audit chain
