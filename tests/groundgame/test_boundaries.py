@@ -78,7 +78,7 @@ def test_a_correction_naming_a_neighbour_in_the_same_seat_is_refused(users, nort
 def test_accepting_a_stored_cross_seat_correction_does_not_mark_the_stranger_left(
     client, users, north_and_south
 ):
-    """A correction already stored before the fix (or written around the service) is checked again on review."""
+    """A correction stored before the fix (or written around the service) is checked again on review."""
     seat, stranger = north_and_south
     mine = Household.objects.filter(constituency=seat).first()
     bad = RegisterCorrection.objects.create(id=uuid.uuid4(), kind="moved", household=mine, elector=stranger)
