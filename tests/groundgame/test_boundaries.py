@@ -123,3 +123,17 @@ def test_a_contact_dated_in_the_future_is_refused(client, users, north_and_south
         },
     )
     assert ok.status_code == 200 and Contact.objects.count() == 1
+
+
+def test_reading_the_knock_up_list_and_syncing_walk_lists_are_audited(client, users, north_and_south):
+    from groundswell.accounts.models import AuditEvent
+
+    seat, _ = north_and_south
+    client.force_login(users[Role.BRANCH_ORGANISER])
+    assert client.get(f"/api/pollingday/{seat.ons_code}/knockup").status_code == 200
+    assert client.get(f"/pollingday/{seat.ons_code}/").status_code == 200
+    assert AuditEvent.objects.filter(action="knockup.read", actor=users[Role.BRANCH_ORGANISER]).count() == 2
+    client.force_login(users[Role.CANVASSER])
+    client.get("/api/canvass/lists")
+    synced = AuditEvent.objects.get(action="walklist.sync")
+    assert synced.actor == users[Role.CANVASSER] and synced.rows == 3

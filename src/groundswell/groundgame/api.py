@@ -333,7 +333,12 @@ class ReturnsIn(Schema):
 
 @router.get("/canvass/lists", auth=ANYONE_SIGNED_IN, summary="Your assigned walk lists, for the doorstep app")
 def canvass_lists(request):
-    return [selectors.walk_list_payload(w) for w in selectors.assigned_lists(request.user)]
+    lists = [selectors.walk_list_payload(w) for w in selectors.assigned_lists(request.user)]
+    rows = sum(len(d["electors"]) for wl in lists for d in wl["doors"])
+    services.bulk_read_record(
+        actor=request.user, action="walklist.sync", target=f"lists:{len(lists)}", rows=rows
+    )
+    return lists
 
 
 @router.post(
@@ -397,7 +402,7 @@ def tellers_returns(request, ons_code: str, payload: ReturnsIn):
 @router.get("/pollingday/{ons_code}/knockup", auth=ORGANISERS, summary="Pledges not yet voted")
 def knockup(request, ons_code: str):
     seat = _seat(request, ons_code)
-    return [
+    rows = [
         {
             "id": e.pk,
             "number": f"{e.polling_district.code}-{e.elector_number}",
@@ -406,6 +411,10 @@ def knockup(request, ons_code: str):
         }
         for e in selectors.pledges_not_voted(seat).select_related("household", "polling_district")[:5000]
     ]
+    services.bulk_read_record(
+        actor=request.user, action="knockup.read", target=f"seat:{seat.ons_code}", rows=len(rows)
+    )
+    return rows
 
 
 class WalkListOut(Schema):

@@ -481,6 +481,12 @@ def tellers_record(
     return {"marked": len([i for i in ids if i not in already]), "already": len(already), "unknown": unknown}
 
 
+def bulk_read_record(*, actor, action: str, target: str, rows: int) -> None:
+    """Knock-up lists and walk lists carry names, addresses and pledges (political opinion):
+    reading them in bulk is audited like an export, with how many electors were shown."""
+    audit_record(actor=actor, action=action, target=target, rows=rows)
+
+
 @transaction.atomic
 def knockup_refresh(*, constituency: Constituency, doors: int = 40) -> list[WalkList]:
     """Knock-up lists: the households of pledges not yet marked as voted, cut and routed."""
