@@ -204,3 +204,31 @@ def test_count_ballot_cli_counts_with_share_files(ro, three_trustees, branches, 
         call_command("count_ballot", str(ballot.pk), *files[:2])
     call_command("count_ballot", str(ballot.pk), *files)
     assert Ballot.objects.get(pk=ballot.pk).result["winners"] == ["Cat"]
+
+
+def test_published_files_stream_with_etag_and_byte_ranges(ro, electorate_of_six, client, monkeypatch):
+    from groundswell.ballots.services import publishing
+
+    monkeypatch.setattr(publishing, "CHUNK", 64)  # many chunks even for a small ballot
+    ballot = open_ballot(draft_ballot(ro, categories=("member", "registered_supporter")))
+    vote_all(ballot, [(0, 1), (1, 2), (2, 1), (1,), (0, 2, 1)])
+    close_and_count(ballot, ro)
+    services.ballot_publish(ballot=ballot, actor=ro, confirm=True)
+    f = PublishedFile.objects.get(ballot=ballot, name="board.jsonl")
+    assert f.chunks.count() > 3
+    whole = client.get(f"/ballots/{ballot.pk}/files/board.jsonl")
+    body = b"".join(whole.streaming_content)
+    assert body == f.content and len(body) == f.size and whole["ETag"] == f'"{f.sha256}"'
+    assert (
+        client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_IF_NONE_MATCH=whole["ETag"]).status_code
+        == 304
+    )
+    part = client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_RANGE="bytes=100-299")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == body[100:300]
+    assert part["Content-Range"] == f"bytes 100-299/{f.size}"
+    tail = client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_RANGE="bytes=-10")
+    assert b"".join(tail.streaming_content) == body[-10:]
+    assert (
+        client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_RANGE=f"bytes={f.size + 5}-").status_code
+        == 416
+    )

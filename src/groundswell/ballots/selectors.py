@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Length
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role
-from groundswell.ballots.models import Ballot, Elector, PublishedFile, SealedBallot, SpentCredential, Trustee
+from groundswell.ballots.models import (
+    Ballot,
+    Elector,
+    PublishedChunk,
+    PublishedFile,
+    SealedBallot,
+    SpentCredential,
+    Trustee,
+)
 
 
 def can_run_ballots(user) -> bool:
@@ -74,6 +84,31 @@ def tracker_published(ballot: Ballot, tracker: str) -> bool:
 
 def published_file(ballot: Ballot, name: str) -> PublishedFile | None:
     return PublishedFile.objects.filter(ballot=ballot, name=name).first()
+
+
+def published_file_stream(f: PublishedFile, start: int, stop: int) -> Iterator[bytes]:
+    """Bytes [start, stop) of a published file, one stored chunk at a time. Every chunk but
+    the last has the first chunk's length, whatever size the file was written with."""
+    size = (
+        PublishedChunk.objects.filter(file=f, seq=0)
+        .annotate(n=Length("data"))
+        .values_list("n", flat=True)
+        .first()
+    )
+    if not size or stop <= start:
+        return
+    CHUNK = int(size)
+    first, last = start // CHUNK, (stop - 1) // CHUNK
+    rows = (
+        PublishedChunk.objects.filter(file=f, seq__gte=first, seq__lte=last)
+        .order_by("seq")
+        .values_list("seq", "data")
+    )
+    for seq, data in rows.iterator(chunk_size=2):
+        data = bytes(data)
+        lo = max(start - seq * CHUNK, 0)
+        hi = min(stop - seq * CHUNK, len(data))
+        yield data[lo:hi]
 
 
 def postal_electors(ballot: Ballot) -> QuerySet[Elector]:
