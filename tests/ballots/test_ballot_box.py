@@ -232,3 +232,28 @@ def test_published_files_stream_with_etag_and_byte_ranges(ro, electorate_of_six,
         client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_RANGE=f"bytes={f.size + 5}-").status_code
         == 416
     )
+
+
+def test_an_opening_cut_short_resumes_and_adds_only_the_missing_electors(ro, electorate_of_six, monkeypatch):
+    from groundswell.ballots.services import setup
+
+    monkeypatch.setattr(setup, "OPEN_BATCH", 2)
+    ballot = draft_ballot(ro, categories=("member", "registered_supporter"))
+    services.ballot_open_start(ballot=ballot, actor=ro)
+    calls = []
+
+    def crash_after_first_batch(done, total):
+        calls.append(done)
+        raise KeyboardInterrupt("the worker was killed")
+
+    with pytest.raises(KeyboardInterrupt):
+        services.ballot_open(ballot_id=ballot.pk, progress=crash_after_first_batch)
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.OPENING and Elector.objects.filter(ballot=ballot).count() == 2
+    assert ballot.count_progress["opening"]["done"] == 2
+    again = services.ballot_open(ballot_id=ballot.pk)
+    assert again.status == Ballot.Status.OPEN
+    assert (
+        again.electorate_size == Elector.objects.filter(ballot=ballot).count() == 6
+    )  # 5 + the member from users
+    assert again.electorate_by_category == {"member": 5, "registered_supporter": 1}

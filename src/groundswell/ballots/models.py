@@ -121,6 +121,15 @@ class Elector(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "person"], name="one_elector_per_person")]
+        indexes = [
+            # the electors still to be sent a code, in key order: each batch of the sending
+            # reads the next 500 from here, however large the ballot and its history
+            models.Index(
+                fields=["ballot", "id"],
+                condition=models.Q(credential_sent_on__isnull=True),
+                name="elector_unsent",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"elector {self.pk} of {self.ballot_id}"
