@@ -257,3 +257,19 @@ def test_an_opening_cut_short_resumes_and_adds_only_the_missing_electors(ro, ele
         again.electorate_size == Elector.objects.filter(ballot=ballot).count() == 6
     )  # 5 + the member from users
     assert again.electorate_by_category == {"member": 5, "registered_supporter": 1}
+
+
+def test_a_cast_in_flight_when_the_ballot_closes_is_refused_so_the_close_totals_are_final(
+    ro, electorate_of_six
+):
+    ballot = open_ballot(draft_ballot(ro))
+    vote_all(ballot, [(0,), (1,)])
+    late = Elector.objects.select_related("ballot").filter(ballot=ballot).order_by("-pk").first()
+    assert late.ballot.is_accepting_votes()  # it read the ballot while it was open...
+    services.ballot_close(ballot=ballot, actor=ro, confirm=True)
+    with pytest.raises(services.BallotError, match="not open"):
+        services.ballot_cast(elector=late, ranking=[0])  # ...and commits after the close
+    ballot.refresh_from_db()
+    assert (
+        ballot.voted_by_category == {"member": 2} and SealedBallot.objects.filter(ballot=ballot).count() == 2
+    )

@@ -60,6 +60,9 @@ class Ballot(models.Model):
     electorate_size = models.PositiveIntegerField(default=0)
     electorate_by_category = models.JSONField(default=dict, blank=True)
     credentials_sent = models.PositiveIntegerField(default=0)
+    voted_by_category = models.JSONField(
+        null=True, blank=True, help_text="the marked register's totals, at the close"
+    )
     result = models.JSONField(null=True, blank=True)
 
     class Custody(models.TextChoices):
