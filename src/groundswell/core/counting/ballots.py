@@ -244,14 +244,14 @@ class BallotBuilder:
         self.truncated = 0
         self.truncated_ballots: list[InvalidBallot] = []
 
-    def _reject(self, line: int, reason: str, weight: int) -> None:
+    def reject(self, line: int, reason: str, weight: int) -> None:
         self.invalid += weight
         if len(self.invalid_ballots) < MAX_INVALID_LISTED:
             self.invalid_ballots.append(InvalidBallot(line, reason, weight))
         else:
             self.more_invalid += 1
 
-    def _truncate(self, line: int, reason: str, weight: int) -> None:
+    def note(self, line: int, reason: str, weight: int) -> None:
         self.truncated += weight
         if len(self.truncated_ballots) < MAX_INVALID_LISTED:
             self.truncated_ballots.append(InvalidBallot(line, reason, weight))
@@ -294,14 +294,14 @@ class BallotBuilder:
             raise ValueError(f"negative weight {weight}")
         counted, defect = self.consecutive(ranking)
         if not counted:
-            self._reject(line, defect or "no preferences", weight)
+            self.reject(line, defect or "no preferences", weight)
             return False
         if defect:
-            self._truncate(line, f"counted up to {defect}", weight)
+            self.note(line, f"counted up to {defect}", weight)
         if self.withdrawn:
             counted = tuple(c for c in counted if c not in self.withdrawn)
             if not counted:
-                self._reject(line, "ranks only withdrawn candidates", weight)
+                self.reject(line, "ranks only withdrawn candidates", weight)
                 return False
         cat = 0
         if category is not None:
@@ -326,9 +326,9 @@ class BallotBuilder:
                 if defect is None:
                     defect = f"preference {k + 1} is unknown candidate {name!r}"
                 if not counted:
-                    self._reject(line, defect, weight)
+                    self.reject(line, defect, weight)
                     return False
-                self._truncate(line, f"counted up to {defect}", weight)
+                self.note(line, f"counted up to {defect}", weight)
                 positions = list(counted)
                 break
         return self.add(positions, weight=weight, category=category, line=line)
