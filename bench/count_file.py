@@ -35,7 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 NAMES = ["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall", "Mary Creagh"]
 CATEGORIES = ("member", "registered_supporter", "affiliated_supporter")
-BARE = "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for row in csv.reader(f):\n        pass\n"
+BARE = (
+    "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for row in csv.reader(f):\n        pass\n"
+)
 
 
 def random_papers(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +65,8 @@ def write_files(directory: Path, n: int) -> tuple[Path, Path]:
             line = csv_lines.get(key)
             if line is None:
                 names = [NAMES[c] for c in ranking]
-                line = csv_lines[key] = ",".join([CATEGORIES[cat], *names, *[""] * (len(NAMES) - len(names))]) + "\n"
+                cells = [CATEGORIES[cat], *names, *[""] * (len(NAMES) - len(names))]
+                line = csv_lines[key] = ",".join(cells) + "\n"
             fc.write(line)
             bline = blt_lines.get(ranking)
             if bline is None:
@@ -119,7 +122,8 @@ def main() -> None:
             size = path.stat().st_size / 1e6
             print(
                 f"{path.suffix:<6} {size:>6.1f} {base_t:>13.2f} {ours_t:>8.2f} {ours_t / base_t:>6.2f} "
-                f"{ours_t - startup:>13.2f} {(ours_t - startup) / base_t:>6.2f} {base_rss:>9.0f} / {ours_rss:<7.0f}"
+                f"{ours_t - startup:>13.2f} {(ours_t - startup) / base_t:>6.2f} "
+                f"{base_rss:>9.0f} / {ours_rss:<7.0f}"
             )
 
 
