@@ -360,11 +360,18 @@ def _finish_blt(
             (RowError(lines.get(raw, 0), "", why) for raw, why in bad.items()), key=lambda e: e.line
         )
         raise FormatError(errors, filename=filename)
-    _add_all(builder, papers, reopen, start=ballots_from, add=lambda b, p, w, ln: b.add(p, weight=w, line=ln))
+    _add_all(
+        builder,
+        papers,
+        lambda wanted: _first_lines(reopen, wanted, start=ballots_from),
+        add=lambda b, p, w, ln: b.add(p, weight=w, line=ln),
+    )
     return builder.build(title=title), seats
 
 
-def _add_all(builder: BallotBuilder, papers, reopen: Reopen, *, start: int, add) -> None:
+def _add_all(
+    builder: BallotBuilder, papers, locate: Callable[[Iterable[str]], dict[str, int]], *, add
+) -> None:
     """Adds each distinct paper once. A paper that needs its line in a message (invalid or
     truncated) is added again with the line, found by one more pass over the file."""
     probe = BallotBuilder(builder.candidates, withdrawn=builder.withdrawn)
@@ -374,7 +381,7 @@ def _add_all(builder: BallotBuilder, papers, reopen: Reopen, *, start: int, add)
         add(probe, prefs, weight, 0)
         if (probe.invalid, probe.truncated) != before:
             needs_line.append(raw)
-    lines = _first_lines(reopen, needs_line, start=start)
+    lines = locate(needs_line)
     for raw, weight, prefs in papers:
         add(builder, prefs, weight, lines.get(raw, 0))
 
@@ -415,8 +422,16 @@ def _parse_csv(reopen: Reopen, *, candidates: Sequence[str] | None, filename: st
     if not ranks or ranks != expected:
         raise _fail(filename, 1, "header must be [category,]rank1,rank2,... ; found " + ",".join(header))
     counts = Counter(it)
+
+    def locate(wanted: Iterable[str]) -> dict[str, int]:
+        return _first_lines(reopen, wanted, start=2)
+
     if any(raw.count('"') % 2 for raw in counts):  # a quoted field spans lines: read it as CSV
-        counts = _csv_records(reopen, filename)
+        counts, first_line = _csv_records(reopen, filename)
+
+        def locate(wanted: Iterable[str]) -> dict[str, int]:
+            return {raw: first_line[raw] for raw in wanted}
+
     width = len(header)
     skip = 1 if has_category else 0
     rows: list[tuple[str, int, list[str]]] = []
@@ -459,24 +474,29 @@ def _parse_csv(reopen: Reopen, *, candidates: Sequence[str] | None, filename: st
         category, names = paper
         b.add_names(names, weight=weight, category=category, line=line)
 
-    _add_all(builder, papers, reopen, start=2, add=add)
+    _add_all(builder, papers, locate, add=add)
     return builder.build()
 
 
-def _csv_records(reopen: Reopen, filename: str) -> Counter[str]:
+def _csv_records(reopen: Reopen, filename: str) -> tuple[Counter[str], dict[str, int]]:
     """Records (not lines) of a CSV whose quoted fields may span lines, re-serialised one
-    per line so they group like the fast path's lines."""
+    per line so they group like the fast path's lines; with the line each first began on."""
     out: Counter[str] = Counter()
+    first: dict[str, int] = {}
     reader = csv.reader(reopen())
     next(reader, None)
     try:
+        start = reader.line_num + 1
         for row in reader:
             buf = io.StringIO()
             csv.writer(buf, lineterminator="\n").writerow(row)
-            out[buf.getvalue()] += 1
+            text = buf.getvalue()
+            out[text] += 1
+            first.setdefault(text, start)
+            start = reader.line_num + 1
     except csv.Error as e:
         raise _fail(filename, reader.line_num, f"not a readable CSV row ({e})") from None
-    return out
+    return out, first
 
 
 # ----------------------------------------------------------------------------------- writers

@@ -179,5 +179,5 @@ def parse_cvr(reopen: Reopen, *, filename: str = "", rules: CvrRules | None = No
             b.note(line, "; ".join(notes), weight)
         b.add(ranking, weight=weight, line=line)
 
-    _add_all(builder, rows, reopen, start=2, add=add)
+    _add_all(builder, rows, lambda wanted: _first_lines(reopen, wanted, start=2), add=add)
     return builder.build()
