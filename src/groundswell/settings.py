@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "groundswell.web.middleware.DatabaseTroubleMiddleware",
+    "groundswell.web.middleware.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "groundswell.urls"

@@ -87,7 +87,6 @@ def _action(request, ballot_id: int, do, done: str, **kwargs):
             request,
             "ballots/confirm.html",
             {"ballot": ballot, "message": str(exc), "c": exc.consequences, "action": request.path},
-            status=409,
         )
     except services.BallotError as exc:
         messages.error(request, str(exc))
