@@ -162,7 +162,7 @@ complete -o default -F _groundswell groundswell
 
 
 def _is_help(args: list[str]) -> bool:
-    return any(a in ("-h", "--help") for a in args)
+    return any(a in ("-h", "--help", "--version") for a in args)
 
 
 def _django_command(cmd: Command, args: list[str]) -> int:
@@ -181,6 +181,7 @@ def _django_command(cmd: Command, args: list[str]) -> int:
         sys.stderr.write(f"groundswell: {cmd.name} belongs to an app that is not installed\n")
         return 1
     command = app if not isinstance(app, str) else load_command_class(app, cmd.module)
+    command.get_version = version  # `groundswell X --version` is Groundswell's, not Django's
     command.run_from_argv(["groundswell", cmd.name, *args])
     return 0
 
