@@ -34,6 +34,7 @@ def groundswell(*args: str, cwd: Path) -> subprocess.CompletedProcess:
         ("--version",),
         ("help", "cut-turfs"),
         ("cut-turfs", "--help"),
+        ("cut-turfs", "--version"),
         ("admin", "help", "migrate"),
     ],
 )
