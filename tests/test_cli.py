@@ -135,3 +135,19 @@ def test_every_discovered_command_is_a_real_django_command():
     for cmd in cli.commands().values():
         if cmd.module:
             assert cmd.module in django_commands, cmd.name
+
+
+def test_count_is_the_same_code_through_call_command(tmp_path):
+    """`call_command("count")` (Django) and `groundswell count` (no Django) agree."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "b.blt"
+    path.write_text(BLT)
+    out = io.StringIO()
+    call_command("count", str(path), json=True, stdout=out)
+    via_django = json.loads(out.getvalue())
+    via_cli = json.loads(groundswell("count", str(path), "--json", cwd=tmp_path).stdout)
+    assert via_django == via_cli and via_cli["winners"] == ["Ann"]
