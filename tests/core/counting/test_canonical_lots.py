@@ -84,15 +84,16 @@ def test_the_same_three_papers_in_another_order_elect_the_same_candidate():
 
 
 def test_a_published_blt_shuffled_and_with_candidates_renumbered_recounts_identically():
-    """A .blt with ties at several stages (the food election with its Chocolate papers
-    split so that lots are needed), published once, then re-published with its candidate
-    list reordered (every preference renumbered) and its ballot lines shuffled."""
+    """A .blt whose count needs lots (the food election of profiles.py with four more
+    papers, Pears, Pears, Strawberries, Sweets, so that exclusions tie at every stage),
+    published once, then re-published with its candidate list reordered (every preference
+    renumbered) and its ballot lines shuffled."""
     ballots, seats = parse_blt(FOOD_BLT.splitlines())
     names = list(ballots.candidates)
     papers = []
     for row, weight in zip(ballots.prefs.tolist(), ballots.weights.tolist(), strict=True):
         papers += [tuple(c for c in row if c >= 0)] * weight
-    papers += [(1,), (4,), (0,)]  # Pears, Sweets and Oranges level: lots at exclusion
+    papers += [(1,), (1,), (3,), (4,)]  # Pears, Pears, Strawberries, Sweets
     rnd = random.Random(7)
     original = write_blt(names, seats, papers, title="Food election")
     order = names[::-1]
@@ -104,11 +105,14 @@ def test_a_published_blt_shuffled_and_with_candidates_renumbered_recounts_identi
     a = count(parse_blt(original.splitlines())[0], method="stv", seats=seats)
     b = count(parse_blt(republished.splitlines())[0], method="stv", seats=seats)
     assert outcome(a) == outcome(b)
+    assert any(t.method == "lot" for t in a.tie_breaks)
     for method in ("irv", "fptp"):
         s = 1 if method == "irv" else seats
-        assert outcome(count(parse_blt(original.splitlines())[0], method=method, seats=s)) == outcome(
+        first = count(parse_blt(original.splitlines())[0], method=method, seats=s)
+        assert outcome(first) == outcome(
             count(parse_blt(republished.splitlines())[0], method=method, seats=s)
         )
+        assert method == "fptp" or any(t.method == "lot" for t in first.tie_breaks)
 
 
 def test_candidates_reaching_the_quota_together_are_elected_without_a_lot():
