@@ -131,3 +131,25 @@ def test_the_canonical_form_is_documented_text_anyone_can_rebuild():
     assert (
         ballots.canonical_text() == "groundswell-ballots 1\ncandidates\tAnn\tCat\nwithdrawn\n1\t1\n2\t2\t1\n"
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(tied_elections(), st.randoms())
+def test_a_blt_and_a_csv_of_the_same_papers_in_any_layout_count_alike(election, rnd):
+    """The published .blt and .csv of one ballot, each in its own candidate and paper order."""
+    from groundswell.core.formats.ballot_files import write_csv
+
+    names, papers = election
+    order = list(names)
+    rnd.shuffle(order)
+    blt_papers = [tuple(order.index(n) for n in p) for p in papers]
+    rnd.shuffle(blt_papers)
+    blt_text = write_blt(order, 1, blt_papers, title="t")
+    csv_papers = [("", tuple(names.index(n) for n in p)) for p in papers]
+    rnd.shuffle(csv_papers)
+    csv_text = write_csv(names, csv_papers, width=len(names))
+    from_blt = parse_blt(blt_text.splitlines())[0]
+    from_csv = parse_csv(csv_text.splitlines(keepends=True), candidates=names)
+    assert from_blt.fingerprint() == from_csv.fingerprint()
+    for method in ("irv", "stv", "fptp"):
+        assert outcome(count(from_blt, method=method)) == outcome(count(from_csv, method=method))
