@@ -192,6 +192,11 @@ def print_table(report, out: TextIO) -> None:
         for name in report.candidates:
             cat.add_row(name, *[f"{report.by_category[c][name]:,}" for c in report.by_category])
         console.print(cat)
+    if any(t.method == "lot" for t in report.tie_breaks):
+        origin = "derived from the papers alone" if report.seed_source == "papers" else "given"
+        console.print(
+            f"Lots drawn from seed {report.seed} ({origin}; fingerprint {report.fingerprint[:16]}...)"
+        )
     for t in report.tie_breaks:
         console.print(
             f"Tie in round {t.round} ({t.purpose}) between {', '.join(t.tied)}: "

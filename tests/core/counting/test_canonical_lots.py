@@ -6,6 +6,7 @@ member re-counting "the same papers" from another layout must get the identical 
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 from hypothesis import given, settings
@@ -128,9 +129,13 @@ def test_candidates_reaching_the_quota_together_are_elected_without_a_lot():
 
 def test_the_canonical_form_is_documented_text_anyone_can_rebuild():
     ballots = by_names(["Cat", "Ann"], [(("Cat", "Ann"), 2), (("Ann",), 1)])
-    assert (
-        ballots.canonical_text() == "groundswell-ballots 1\ncandidates\tAnn\tCat\nwithdrawn\n1\t1\n2\t2\t1\n"
-    )
+    text = "groundswell-ballots 1\ncandidates\tAnn\tCat\nwithdrawn\n1\t1\n2\t2\t1\n"
+    assert ballots.canonical_text() == text
+    report = count(ballots, method="irv").to_dict()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    assert report["fingerprint"] == digest and report["seed_source"] == "papers"
+    assert report["seed"] == int(digest[:12], 16)
+    assert count(ballots, method="irv", seed=5).to_dict()["seed_source"] == "given"
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,8 +1,8 @@
 """The count report: the JSON shape of DESIGN.md, versioned so outside tools can re-check it.
 
 Version 1 still: every key added since (`lost` in STV rounds, `truncated`,
-`truncated_ballots`) is new and optional, so a reader of the first version reads a report
-of this one unchanged."""
+`truncated_ballots`, `seed_source`, `fingerprint`) is new and optional, so a reader of the
+first version reads a report of this one unchanged."""
 
 from __future__ import annotations
 
@@ -91,6 +91,8 @@ class CountReport:
     title: str = ""
     truncated_ballots: list[dict] = field(default_factory=list)
     truncated: int = 0
+    fingerprint: str = ""  # SHA-256 (hex) of the ballots' canonical form
+    seed_source: str = ""  # "papers" (derived from the canonical form) or "given"
 
     def to_dict(self) -> dict:
         out: dict = {
@@ -108,6 +110,10 @@ class CountReport:
             out["by_category"] = self.by_category
         out["tie_breaks"] = [t.to_dict() for t in self.tie_breaks]
         out["seed"] = self.seed
+        if self.seed_source:
+            out["seed_source"] = self.seed_source
+        if self.fingerprint:
+            out["fingerprint"] = self.fingerprint
         if self.invalid_ballots:
             out["invalid_ballots"] = self.invalid_ballots
         if self.truncated:
