@@ -149,3 +149,31 @@ def test_a_file_read_from_disk_groups_identical_papers_and_keeps_line_numbers(tm
     ballots, _ = read_ballot_file(path)
     assert ballots.valid == 3000 and ballots.prefs.shape[0] == 3  # grouped
     assert ballots.truncated_ballots[0].line == 4 and ballots.truncated_ballots[0].weight == 1000
+
+
+def test_memory_does_not_grow_with_the_number_of_papers(tmp_path):
+    """Reading holds one entry per distinct line, not per paper: ten times the papers
+    (same distinct rankings) need about the same memory (Python allocations, tracemalloc)."""
+    import itertools
+    import tracemalloc
+
+    names = ["Ann", "Bob", "Cat", "Dan"]
+    distinct = [
+        ",".join([*p, *[""] * (4 - len(p))]) for k in range(1, 5) for p in itertools.permutations(names, k)
+    ]
+
+    def peak(papers: int) -> int:
+        path = tmp_path / f"{papers}.csv"
+        with path.open("w") as f:
+            f.write("rank1,rank2,rank3,rank4\n")
+            for i in range(papers):
+                f.write(distinct[i % len(distinct)] + "\n")
+        tracemalloc.start()
+        ballots, _ = read_ballot_file(path)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert ballots.valid == papers
+        return top
+
+    small, large = peak(20_000), peak(200_000)
+    assert large < 1.5 * small
