@@ -273,3 +273,25 @@ def test_a_cast_in_flight_when_the_ballot_closes_is_refused_so_the_close_totals_
     assert (
         ballot.voted_by_category == {"member": 2} and SealedBallot.objects.filter(ballot=ballot).count() == 2
     )
+
+
+def test_an_officer_reissues_a_lost_code_by_email_or_for_printing(ro, users, branches, client):
+    north, _ = branches
+    postal = factories.person(branch=north, email="")
+    ballot = open_ballot(draft_ballot(ro))
+    client.force_login(ro)
+    member = users[Role.MEMBER].person
+    mail.outbox.clear()
+    client.post(f"/ballots/{ballot.pk}/reissue/", {"who": member.email})
+    (message,) = mail.outbox
+    new = next(
+        line.split(": ")[1] for line in message.body.splitlines() if line.startswith("Your voting code")
+    )
+    assert "no longer works" in message.body and services.elector_for_code(new).person_id == member.pk
+    number = postal.memberships.first().membership_number
+    page = client.post(f"/ballots/{ballot.pk}/reissue/", {"who": number})
+    import re as _re
+
+    printed = _re.search(r'data-testid="reissued-code">([A-Z0-9-]+)<', page.content.decode()).group(1)
+    assert services.elector_for_code(printed).person_id == postal.pk and page["Cache-Control"] == "no-store"
+    assert AuditEvent.objects.filter(action="ballot.code_reissued").count() == 2

@@ -162,6 +162,30 @@ def postal_credentials(request, ballot_id: int):
     return response
 
 
+@require_POST
+@role_required(*RUNNERS)
+def code_reissue(request, ballot_id: int):
+    """A new code for an elector who lost theirs (audited): emailed, or shown once to print."""
+    ballot = get_object_or_404(selectors.ballots_for(request.user), pk=ballot_id)
+    try:
+        elector, code = services.code_reissue_and_send(
+            ballot=ballot, who=request.POST.get("who", ""), actor=request.user
+        )
+    except services.BallotError as exc:
+        messages.error(request, str(exc))
+        return redirect("ballots:detail", ballot_id=ballot.pk)
+    if code is None:
+        messages.success(request, "A new code was emailed; the old one no longer works.")
+        return redirect("ballots:detail", ballot_id=ballot.pk)
+    response = render(
+        request,
+        "ballots/reissued.html",
+        {"ballot": ballot, "elector": elector, "code": services.format_credential(code)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 # -- trustees -------------------------------------------------------------------------------
 
 

@@ -207,3 +207,33 @@ def code_reissue(*, ballot: Ballot, elector_id: int, actor) -> tuple[Elector, st
         detail={"elector": elector.pk},
     )
     return elector, code
+
+
+def find_elector(ballot: Ballot, who: str) -> Elector | None:
+    """An elector of this ballot by their email address or membership number."""
+    who = who.strip()
+    if not who:
+        return None
+    qs = Elector.objects.filter(ballot=ballot).select_related("person")
+    if "@" in who:
+        return qs.filter(person__email__iexact=who).first()
+    return qs.filter(person__memberships__membership_number=who).first()
+
+
+def code_reissue_and_send(
+    *, ballot: Ballot, who: str, actor, base_url: str | None = None
+) -> tuple[Elector, str | None]:
+    """Reissues an elector's code (the old one stops working) and emails it when they have an
+    address; returns the code only when it must be printed (no address)."""
+    elector = find_elector(ballot, who)
+    if elector is None:
+        raise BallotError("no elector of this ballot has that email address or membership number", status=404)
+    elector, code = code_reissue(ballot=ballot, elector_id=elector.pk, actor=actor)
+    if not elector.person.email:
+        return elector, code
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    closes = timezone.localtime(ballot.closes_at).strftime("%A %d %B %Y at %H:%M")
+    message = _code_email(ballot, base, closes, elector, code)
+    message.body = "Your earlier voting code no longer works: this one replaces it.\n\n" + message.body
+    message.send()
+    return elector, None
