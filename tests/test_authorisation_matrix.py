@@ -76,6 +76,7 @@ MATRIX = [
     ("post", "/api/ballots/{ballot}/close", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/publish", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/count", RUNNERS, 403),
+    ("post", "/api/ballots/{ballot}/reissue", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/share", (RO,), 404),
     ("post", "/api/ballots/{published}/audit", PUBLIC, None),
     ("post", "/api/vote", PUBLIC, None),
