@@ -71,13 +71,13 @@ def test_the_change_column_takes_letters_words_and_the_idox_signs():
     text = "\n".join(
         [
             ",".join(UPDATE_HEADER),
-            "A,NA1,1,,,,,Ann,Smith,1 High St,Derby,,,DE22 1AB,,",
-            "+Feb,NA1,2,,,,,Bob,Smith,1 High St,Derby,,,DE22 1AB,,",
-            "=Mar,NA1,3,,,,,Cy,Jones,2 High St,Derby,,,DE22 1AB,,",
-            "amendment,NA1,4,,,,,Di,Jones,2 High St,Derby,,,DE22 1AB,,",
-            "-,NA1,5,,,,,,,,,,,,,",
-            "Deletion,NA1,6,,,,,,,,,,,,,",
-            "X,NA1,7,,,,,Ed,Jones,2 High St,Derby,,,DE22 1AB,,",
+            "A,NA1,1,,,,Ann,Smith,1 High St,Derby,,,DE22 1AB,,",
+            "+Feb,NA1,2,,,,Bob,Smith,1 High St,Derby,,,DE22 1AB,,",
+            "=Mar,NA1,3,,,,Cy,Jones,2 High St,Derby,,,DE22 1AB,,",
+            "amendment,NA1,4,,,,Di,Jones,2 High St,Derby,,,DE22 1AB,,",
+            "-,NA1,5" + "," * 12,
+            "Deletion,NA1,6" + "," * 12,
+            "X,NA1,7,,,,Ed,Jones,2 High St,Derby,,,DE22 1AB,,",
         ]
     )
     reader = RegisterReader(io.StringIO(text), update=True)
@@ -181,7 +181,9 @@ def test_a_two_row_file_imported_as_a_full_register_asks_before_marking_the_rest
 
 
 def test_a_full_register_with_a_few_leavers_needs_no_confirmation(tmp_path, registered):
-    result = register_import(constituency=registered, path=write(tmp_path / "v2.csv", full_rows(N - 3)), mode="full")
+    result = register_import(
+        constituency=registered, path=write(tmp_path / "v2.csv", full_rows(N - 3)), mode="full"
+    )
     assert result.ok and result.left == 3  # 5 %: the December register, as expected
 
 
@@ -190,7 +192,9 @@ def test_a_full_register_with_a_few_leavers_needs_no_confirmation(tmp_path, regi
 
 def test_the_command_needs_a_mode(tmp_path, registered):
     with pytest.raises(CommandError):
-        call_command("import_register", str(write(tmp_path / "f.csv", full_rows())), "--constituency", "E14000662")
+        call_command(
+            "import_register", str(write(tmp_path / "f.csv", full_rows())), "--constituency", "E14000662"
+        )
 
 
 def test_the_command_refuses_many_leavers_without_a_terminal_and_imports_with_confirm(
@@ -203,16 +207,27 @@ def test_the_command_refuses_many_leavers_without_a_terminal_and_imports_with_co
     assert not Elector.objects.filter(left_on__isnull=False).exists()
     out = io.StringIO()
     call_command(
-        "import_register", path, "--constituency", "E14000662", "--mode", "full", "--confirm", "--quiet", stdout=out
+        "import_register",
+        path,
+        "--constituency",
+        "E14000662",
+        "--mode",
+        "full",
+        "--confirm",
+        "--quiet",
+        stdout=out,
     )
-    assert Elector.objects.filter(left_on__isnull=False).count() == N - 2 and "58 marked as left" in out.getvalue()
+    assert (
+        Elector.objects.filter(left_on__isnull=False).count() == N - 2
+        and "58 marked as left" in out.getvalue()
+    )
 
 
 def test_the_command_prompt_defaults_to_no(tmp_path, registered, monkeypatch):
     path = str(write(tmp_path / "two.csv", full_rows(2)))
     monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match=r"(?i)nothing was imported"):
         call_command("import_register", path, "--constituency", "E14000662", "--mode", "full", "--quiet")
     assert not Elector.objects.filter(left_on__isnull=False).exists()
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
@@ -224,7 +239,9 @@ def test_the_command_prompt_defaults_to_no(tmp_path, registered, monkeypatch):
 def test_the_command_imports_a_monthly_update(tmp_path, registered):
     path = str(update_file(tmp_path, [["D", "NA1", "4", *[""] * 12]]))
     call_command("import_register", path, "--constituency", "E14000662", "--mode", "update", "--quiet")
-    assert list(Elector.objects.filter(left_on__isnull=False).values_list("elector_number", flat=True)) == ["4"]
+    assert list(Elector.objects.filter(left_on__isnull=False).values_list("elector_number", flat=True)) == [
+        "4"
+    ]
 
 
 # -- the page and the API ---------------------------------------------------------------------
@@ -236,41 +253,58 @@ def upload(path):
     return SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
 
 
-def test_the_page_needs_a_mode_and_a_confirmation_for_many_leavers(tmp_path, registered, client_as):
+def test_the_page_needs_a_mode_and_a_confirmation_for_many_leavers(
+    tmp_path, registered, client_as, django_capture_on_commit_callbacks
+):
     client = client_as(Role.BRANCH_ORGANISER)
     two = write(tmp_path / "two.csv", full_rows(2))
     page = client.post("/register/E14000662/", {"file": upload(two)})
     assert page.status_code == 200 and "full register or a monthly update" in page.content.decode()
     assert not ImportJob.objects.exists()
 
-    response = client.post("/register/E14000662/", {"file": upload(two), "mode": "full"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/register/E14000662/", {"file": upload(two), "mode": "full"})
+    job = ImportJob.objects.get()
+    response = client.get(f"/register/E14000662/imports/{job.pk}/")
     text = response.content.decode()
-    assert "58 of the 60 electors" in text and "First3 Last3" in text and 'data-testid="confirm-import"' in text
+    assert (
+        "58 of the 60 electors" in text and "First3 Last3" in text and 'data-testid="confirm-import"' in text
+    )
     assert not Elector.objects.filter(left_on__isnull=False).exists()
 
-    job = ImportJob.objects.get()
-    done = client.post(f"/register/E14000662/imports/{job.pk}/confirm/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/register/E14000662/imports/{job.pk}/confirm/")
+    done = client.get(f"/register/E14000662/imports/{job.pk}/")
     assert "58 marked as left" in done.content.decode()
     assert Elector.objects.filter(left_on__isnull=False).count() == N - 2
 
 
-def test_the_page_imports_a_monthly_update(tmp_path, registered, client_as):
+def test_the_page_imports_a_monthly_update(
+    tmp_path, registered, client_as, django_capture_on_commit_callbacks
+):
     client = client_as(Role.BRANCH_ORGANISER)
     path = update_file(tmp_path, [["D", "NA1", "4", *[""] * 12]])
-    response = client.post("/register/E14000662/", {"file": upload(path), "mode": "update"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/register/E14000662/", {"file": upload(path), "mode": "update"})
+    response = client.get(f"/register/E14000662/imports/{ImportJob.objects.get().pk}/")
     assert "1 marked as left" in response.content.decode()
     assert Elector.objects.filter(left_on__isnull=False).count() == 1
 
 
-def test_only_a_job_waiting_for_confirmation_can_be_confirmed(tmp_path, registered, client_as):
+def test_only_a_job_waiting_for_confirmation_can_be_confirmed(
+    tmp_path, registered, client_as, django_capture_on_commit_callbacks
+):
     client = client_as(Role.BRANCH_ORGANISER)
     path = update_file(tmp_path, [["D", "NA1", "4", *[""] * 12]])
-    client.post("/register/E14000662/", {"file": upload(path), "mode": "update"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/register/E14000662/", {"file": upload(path), "mode": "update"})
     job = ImportJob.objects.get()
     assert client.post(f"/register/E14000662/imports/{job.pk}/confirm/").status_code == 409
 
 
-def test_the_api_needs_a_mode_and_an_explicit_confirm(tmp_path, registered, client_as):
+def test_the_api_needs_a_mode_and_an_explicit_confirm(tmp_path, registered, client_as, monkeypatch):
+    # the import runs as the request commits (an immediate task backend), as outside tests
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda f, using=None, robust=False: f())
     client = client_as(Role.BRANCH_ORGANISER)
     two = write(tmp_path / "two.csv", full_rows(2))
     assert client.post("/api/register/E14000662/import", {"file": upload(two)}).status_code == 422
@@ -279,7 +313,9 @@ def test_the_api_needs_a_mode_and_an_explicit_confirm(tmp_path, registered, clie
     body = refused.json()
     assert body["code"] == "register.many_leavers" and body["consequences"]["leaving"] == N - 2
     assert not Elector.objects.filter(left_on__isnull=False).exists()
-    done = client.post("/api/register/E14000662/import", {"file": upload(two), "mode": "full", "confirm": "true"})
+    done = client.post(
+        "/api/register/E14000662/import", {"file": upload(two), "mode": "full", "confirm": "true"}
+    )
     assert done.status_code == 200 and done.json()["summary"]["left"] == N - 2
     update = update_file(tmp_path, [["C", *row("2", "First2", "Renamed", "2 High Street")]])
     changed = client.post("/api/register/E14000662/import", {"file": upload(update), "mode": "update"})
