@@ -77,3 +77,14 @@ def test_the_api_needs_an_explicit_confirm_to_close_early(voting, client, django
         )
     assert done.status_code == 200  # counted as the request commits
     assert Motion.objects.get(pk=motion.pk).status == Motion.Status.CARRIED
+
+
+def test_closing_early_once_everyone_has_voted_shuts_nobody_out_and_needs_no_confirming(
+    voting, django_capture_on_commit_callbacks
+):
+    motion, organiser = voting
+    for p in motion.branch.memberships.exclude(person=motion.proposer).select_related("person__account"):
+        services.vote_cast(user=p.person.account, ballot=motion.ballot, choice="Against")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.motion_close_votes(user=organiser, motion=motion)
+    assert Motion.objects.get(pk=motion.pk).status == Motion.Status.LOST

@@ -14,13 +14,16 @@ from groundswell.ballots.models import Ballot
 
 def may_close_votes_early(ballots: Sequence[Ballot], *, confirm: bool) -> None:
     """Members were told when a vote closes; closing any of these before that time stops
-    those who have not voted yet, so it needs `confirm`, after seeing how many that is."""
+    those who have not voted yet, so it needs `confirm`, after seeing how many that is.
+    (With every member entitled to vote having voted, closing early shuts nobody out.)"""
     now = timezone.now()
     early = [b for b in ballots if b.closes_at > now]
     if confirm or not early:
         return
     votes = [{"title": b.title, **ballot_services.close_consequences(b, now)} for b in early]
     not_voted = sum(v["not_voted"] for v in votes)
+    if not_voted == 0:
+        return
     when = "; ".join(f"{v['title']}: {v['advertised_close']}" for v in votes)
     raise NeedsConfirmation(
         "motions.close_early",
