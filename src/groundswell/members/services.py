@@ -15,6 +15,7 @@ from django.utils import timezone
 from groundswell.accounts.services import audit_record
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.core.formats.spreadsheet import SafeWriter
+from groundswell.members import policies
 from groundswell.members.importing import ImportResult, members_import
 from groundswell.members.models import DuplicateCandidate, ImportJob, Membership, Person
 
@@ -303,12 +304,15 @@ def person_subject_access(*, person: Person, actor) -> dict:
 
 
 @transaction.atomic
-def person_erase(*, person: Person, actor) -> Person:
+def person_erase(*, person: Person, actor, confirm: bool = False) -> Person:
     """Removes the personal fields and keeps the memberships' category, branch and dates,
     so membership counts and past turnout figures stay right; every app's holding about the
-    person is erased too (members.personal_data), and the audit trail stops naming them."""
+    person is erased too (members.personal_data), and the audit trail stops naming them.
+    Only with `confirm` (members.policies.may_erase says what would go)."""
     from groundswell.accounts.services import audit_pseudonymise
     from groundswell.members.personal_data import holdings
+
+    policies.may_erase(person, confirm=confirm)
 
     account = getattr(person, "account", None)
     for holding in holdings():
