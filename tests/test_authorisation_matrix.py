@@ -57,6 +57,7 @@ MATRIX = [
     ("post", "/ballots/{ballot}/close/", RUNNERS, 403),
     ("post", "/ballots/{ballot}/publish/", RUNNERS, 403),
     ("post", "/ballots/{ballot}/postal.csv", RUNNERS, 403),
+    ("post", "/ballots/{ballot}/reissue/", RUNNERS, 403),
     ("get", "/ballots/{ballot}/share/", (RO,), 404),  # the ballot's one trustee
     ("get", "/ballots/trustee/", ALL, 403),
     ("get", "/ballots/{ballot}/count/", RUNNERS, 404),
@@ -75,6 +76,7 @@ MATRIX = [
     ("post", "/api/ballots/{ballot}/close", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/publish", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/count", RUNNERS, 403),
+    ("post", "/api/ballots/{ballot}/reissue", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/share", (RO,), 404),
     ("post", "/api/ballots/{published}/audit", PUBLIC, None),
     ("post", "/api/vote", PUBLIC, None),
