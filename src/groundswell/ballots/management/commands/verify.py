@@ -1,5 +1,6 @@
 """`groundswell verify DIR` checks a published ballot from its files alone; `groundswell
-verify audited-paper.json` checks a paper a voter audited. Needs no database: the checks are
+verify audited-paper.json --candidates ... --key-fingerprint ...` checks a paper a voter
+audited. Needs no database: the checks are
 `groundswell.core.ballotbox.verify`, which also runs as `python -m` without Django."""
 
 from __future__ import annotations
