@@ -59,7 +59,7 @@ MATRIX = [
     ("post", "/ballots/{ballot}/postal.csv", RUNNERS, 403),
     ("post", "/ballots/{ballot}/reissue/", RUNNERS, 403),
     ("get", "/ballots/{ballot}/share/", (RO,), 404),  # the ballot's one trustee
-    ("get", "/ballots/trustee/", ALL, 403),
+    ("get", "/ballots/trustee/", (RO,), 404),  # only someone holding a share
     ("get", "/ballots/{ballot}/count/", RUNNERS, 404),
     ("get", "/ballots/{published}/audit/", PUBLIC, None),
     ("get", "/ballots/{published}/results/", PUBLIC, None),

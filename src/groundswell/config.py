@@ -62,8 +62,12 @@ def database_from_url(url: str | None, sqlite_path: Path) -> dict:
 
 
 def email_from_url(url: str | None) -> dict:
-    """`smtp://user:pass@host:587?tls=1`, `console://` (default) or `locmem://`."""
-    if not url or url.startswith("console:"):
+    """`smtp://user:pass@host:587?tls=1`, `file://` (default: each message a file under
+    var/mail/, so a demo that emails 10,000 voting codes does not bury its own console),
+    `console://` or `locmem://`."""
+    if not url or url.startswith("file:"):
+        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
+    if url.startswith("console:"):
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if url.startswith("locmem:"):
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}

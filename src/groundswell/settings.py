@@ -143,6 +143,7 @@ TASKS = {
 }
 
 globals().update(config.email_from_url(os.environ.get("EMAIL_URL")))
+EMAIL_FILE_PATH = str(HOME / "mail")  # the file:// backend (the default without EMAIL_URL)
 # Where people reach this site: used in links sent by email.
 # The organisation's own party (a code of DESIGN.md): targets and "nearest marginal" are its.
 GROUNDSWELL_PARTY = os.environ.get("GROUNDSWELL_PARTY", "LAB")

@@ -434,3 +434,44 @@ def test_a_category_too_small_to_show_apart_is_folded_so_its_voters_papers_are_n
         "b": "other",
         "c": "other",
     }
+
+
+def test_the_verify_command_takes_the_options_the_pages_print(ro, electorate_of_six, tmp_path, capsys):
+    """The README, the audit panel and the results page tell people to run these very lines."""
+    from groundswell.core.ballotbox import sealing
+
+    ballot = open_ballot(draft_ballot(ro))
+    ikm = bytes(range(32))
+    sealed = sealing.reseal(
+        bytes(ballot.public_key), sealing.info_for(ballot.pk), sealing.encode_ranking([2, 0], 3), ikm
+    )
+    paper = {
+        "ballot": ballot.pk,
+        "candidates": ["Ann", "Bob", "Cat"],
+        "public_key": bytes(ballot.public_key).hex(),
+        "info": sealing.info_for(ballot.pk).decode(),
+        "ranking": [2, 0],
+        "ephemeral_ikm": ikm.hex(),
+        "sealed": base64.b64encode(sealed).decode(),
+        "tracker": sealing.tracker(sealed),
+    }
+    path = tmp_path / "audited-paper.json"
+    path.write_text(json.dumps(paper))
+    call_command(
+        "verify", str(path), "--candidates", "Ann,Bob,Cat", "--key-fingerprint", ballot.key_fingerprint
+    )
+    assert "1. Cat, 2. Ann" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("verify", str(path))  # without the ballot's own names and key: not verified
+    vote_all(ballot, [(0,), (1,)])
+    close_and_count(ballot, ro)
+    directory = _publish_to(ballot, ro, tmp_path / "pub")
+    ballot.refresh_from_db()
+    call_command(
+        "verify", str(directory), "--head", ballot.board_head, "--key-fingerprint", ballot.key_fingerprint
+    )
+    with pytest.raises(CommandError):
+        call_command("verify", str(directory), "--head", "0" * 64)
+    from groundswell.core.ballotbox.verify import main
+
+    assert main([str(path), "--candidates", "Ann,Bob,Cat", "--key-fingerprint", ballot.key_fingerprint]) == 0

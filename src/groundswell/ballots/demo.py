@@ -32,6 +32,10 @@ def shares_file() -> Path:
     return Path(settings.HOME) / "demo-trustee-shares.json"
 
 
+def share_file(index: int) -> Path:
+    return Path(settings.HOME) / f"demo-trustee-{index}-share.json"
+
+
 def _votes(ballot: Ballot, count: int, rng: random.Random, favourites: dict[str, list[float]]) -> None:
     """Casts `count` synthetic ballots; each category leans its own way."""
     n = ballot.candidates.count()
@@ -115,12 +119,16 @@ def demo_ballots(*, officer, member_person) -> dict:
             min_membership_days=0,
             opens_at=now - timedelta(minutes=5),
             closes_at=now + timedelta(days=14),
-            description="A made-up STV ballot, open now: vote with the demo member's code.",
+            description="A made-up STV ballot, to vote in with the demo member's code.",
         )
         ballot, taken = _open(ballot, officer)
         path = shares_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"ballot": ballot.pk, "title": ballot.title, "shares": taken}, indent=2))
+        for i, share in enumerate(taken, 1):  # one file per trustee, as `count-ballot --share` reads them
+            share_file(i).write_text(
+                json.dumps({"ballot": ballot.pk, "trustee": i, "share": share}, indent=2)
+            )
         _votes(ballot, min(500, ballot.electorate_size // 2), rng, {})
     out: dict = {"ballot": ballot.pk, "code": None, "shares": []}
     if shares_file().is_file():

@@ -192,7 +192,9 @@ def code_reissue(request, ballot_id: int):
 @login_required
 def trustee_home(request):
     """The ballots this person holds a share of: take the share, and count when closed."""
-    ballots = selectors.trustee_ballots(request.user).order_by("-opens_at")
+    ballots = list(selectors.trustee_ballots(request.user).order_by("-opens_at"))
+    if not ballots:
+        raise Http404("You hold no share of any ballot.")
     return render(request, "ballots/trustee_home.html", {"ballots": ballots})
 
 
@@ -248,7 +250,7 @@ def ballot_count(request, ballot_id: int):
         except services.BallotError as exc:
             error = str(exc)
         else:
-            messages.success(request, "The shares open this ballot's box: the count is running.")
+            messages.success(request, "The shares open this ballot's box: it is being counted now.")
             if selectors.can_run_ballots(request.user):
                 return redirect("ballots:detail", ballot_id=ballot.pk)
             return redirect("ballots:count", ballot_id=ballot.pk)

@@ -277,12 +277,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("path", type=Path, help="directory of published files, or an audited paper's JSON")
     parser.add_argument("--tracker", help="also check that this tracker (your receipt) is on the board")
-    args = parser.parse_args(argv)
-    report = (
-        verify_audit_file(args.path)
-        if args.path.is_file()
-        else verify_board(args.path, tracker_to_find=args.tracker)
+    parser.add_argument("--head", help="the board's head as announced with the result (pins the manifest)")
+    parser.add_argument("--key-fingerprint", help="the ballot key's fingerprint, from the ballot's pages")
+    parser.add_argument(
+        "--candidates",
+        help="for an audited paper: the ballot's candidates in ballot-paper order, comma-separated",
     )
+    args = parser.parse_args(argv)
+    if args.path.is_file():
+        names = [c.strip() for c in args.candidates.split(",")] if args.candidates else None
+        report = verify_audit_file(args.path, candidates=names, key_fingerprint=args.key_fingerprint)
+    else:
+        report = verify_board(
+            args.path, tracker_to_find=args.tracker, head=args.head, key_fingerprint=args.key_fingerprint
+        )
     for line in report.lines():
         print(line)
     print("VERIFIED" if report.ok else "NOT VERIFIED")

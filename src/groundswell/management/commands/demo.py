@@ -19,7 +19,7 @@ from rich.table import Table
 
 from groundswell.accounts.models import Role, User
 from groundswell.accounts.services import role_grant, user_create
-from groundswell.ballots.demo import demo_ballots
+from groundswell.ballots.demo import demo_ballots, share_file
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.events.demo import demo_events
 from groundswell.groundgame.demo import demo_assign, demo_groundgame
@@ -100,7 +100,7 @@ class Command(BaseCommand):
             Console().print(
                 f"The demo trustees' shares of ballot {ballots['ballot']}'s key (any 2 of 3 count it: close "
                 f"it, then paste two at http://127.0.0.1:8000/ballots/{ballots['ballot']}/count/ or run "
-                f"`groundswell count-ballot {ballots['ballot']} --share FILE --share FILE`). "
+                f"`groundswell count-ballot {ballots['ballot']} --share {share_file(1)} --share {share_file(2)}`). "
                 "Demo only: a real ballot's shares go once to their trustees."
             )
             for i, share in enumerate(ballots["shares"], 1):
