@@ -143,16 +143,19 @@ def nearest_list(
     election: int | None = Query(None, ge=1800, le=2200),
     limit: int = 5,
 ):
+    nation = ""
     if lat is None or lon is None:
         if not postcode:
             raise HttpError(422, "give lat and lon, or a postcode")
         try:
-            lat, lon = selectors.postcode_location(postcode)
+            place = selectors.postcode_location(postcode)
         except selectors.PostcodeNotFound as exc:
             raise HttpError(404, str(exc)) from None
+        lat, lon, nation = place.latitude, place.longitude, place.country
     found = selectors.nearest_marginals(
         latitude=lat,
         longitude=lon,
+        nation=nation,
         party=party_code(party) if party else None,
         election=_election(election),
         limit=min(max(limit, 1), 20),

@@ -17,7 +17,7 @@ from groundswell.accounts.selectors import has_role, organised_branch_ids
 from groundswell.core.elections.results import SeatResult
 from groundswell.core.elections.targets import Target, targets
 from groundswell.core.formats.members_csv import normalise_postcode
-from groundswell.core.geo import nearest
+from groundswell.core.geo import crossings, nearest
 from groundswell.groundgame.models import (
     CanvassSession,
     Constituency,
@@ -26,6 +26,7 @@ from groundswell.groundgame.models import (
     Elector,
     Household,
     Postcode,
+    PostcodeArea,
     RegisterImport,
     Result,
     VoteMark,
@@ -91,7 +92,8 @@ def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
     cached = _SEATS_CACHE.get(key)
     if cached is None:
         points = {
-            c.ons_code: c for c in Constituency.objects.only("ons_code", "name", "latitude", "longitude")
+            c.ons_code: c
+            for c in Constituency.objects.only("ons_code", "name", "latitude", "longitude", "country")
         }
         _SEAT_IDS.update({code: c.pk for code, c in points.items()})
         cached = [
@@ -103,6 +105,7 @@ def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
                 swing_needed=t.swing_needed,
                 held=t.held,
                 majority=t.majority,
+                nation=points[t.ons_code].country,
             )
             for t in targets(seat_results(election), party, kind="all")
             if t.swing_needed <= MAX_SWING
@@ -112,6 +115,20 @@ def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
         _SEATS_CACHE.clear()
         _SEATS_CACHE[key] = cached
     return cached
+
+
+_NATION_POINTS: list[tuple[float, float, str]] = []
+
+
+def nation_at(latitude: float, longitude: float) -> str:
+    """The nation a shared location is in: that of the nearest constituency's centre."""
+    if not _NATION_POINTS:
+        _NATION_POINTS.extend(
+            Constituency.objects.filter(latitude__isnull=False)
+            .exclude(country="")
+            .values_list("latitude", "longitude", "country")
+        )
+    return crossings.nation_of(latitude, longitude, _NATION_POINTS)
 
 
 def _seat_ids(ons_codes: list[str]) -> dict[int, str]:
@@ -154,16 +171,20 @@ def nearest_marginals(
     party: str | None = None,
     election: Election | None = None,
     limit: int = 5,
+    nation: str = "",
 ) -> list[NearbySeat]:
+    """Where a volunteer at a point should canvass. `nation` (England, Wales, Scotland) comes
+    from their postcode; from a shared location it is that of the nearest seat."""
     party = party or settings.GROUNDSWELL_PARTY
     election = election or election_for()
     if election is None:
         return []
+    nation = crossings.NATION_CODES.get(nation, nation) or nation_at(latitude, longitude)
     short = nearest.shortlist(
-        latitude, longitude, marginal_seats(party=party, election=election), k=limit * 6
+        latitude, longitude, marginal_seats(party=party, election=election), k=limit * 6, nation=nation
     )
     suggestions = nearest.suggest(
-        latitude, longitude, short, rooms([s.ons_code for s, _, _ in short]), limit=limit
+        latitude, longitude, short, rooms([s[0].ons_code for s in short]), limit=limit
     )
     ids = _seat_ids([s.seat.ons_code for s in suggestions])
     sessions: dict[str, list[CanvassSession]] = {code: [] for code in ids.values()}
@@ -184,23 +205,67 @@ def clear_caches() -> None:
     _SEATS_CACHE.clear()
     _STAMP.clear()
     _SEAT_IDS.clear()
+    _NATION_POINTS.clear()
 
 
 class PostcodeNotFound(LookupError):
     pass
 
 
-def postcode_location(text: str) -> tuple[float, float]:
-    """A postcode's point, or PostcodeNotFound with a message a volunteer understands."""
+@dataclass(frozen=True)
+class Place:
+    """Where a postcode is: its own point, or (when the full postcode is unknown) the centre
+    of its sector or district, with `note` saying so on the page."""
+
+    latitude: float
+    longitude: float
+    postcode: str
+    precision: str  # postcode, sector or district
+    found_as: str  # the code whose point this is: "DE22 1AB", "DE22 1" or "DE22"
+    country: str  # E, W, S or "" when not known
+
+    @property
+    def note(self) -> str:
+        if self.precision == "postcode":
+            return ""
+        return (
+            f"We do not have {self.postcode} itself, so we used the centre of postcode "
+            f"{self.precision} {self.found_as}."
+        )
+
+    def __iter__(self):  # a Place unpacks as (latitude, longitude), like the tuple it replaced
+        return iter((self.latitude, self.longitude))
+
+    def __getitem__(self, i):
+        return (self.latitude, self.longitude)[i]
+
+    def __len__(self) -> int:
+        return 2
+
+
+def postcode_location(text: str) -> Place:
+    """A postcode's point, else its sector's or district's centre (said so), else
+    PostcodeNotFound with a message a volunteer understands."""
     normal = normalise_postcode(text)
     if normal is None:
         raise PostcodeNotFound(f"{text!r} is not a UK postcode: it should look like DE22 1AB")
-    found = Postcode.objects.filter(postcode=normal).values_list("latitude", "longitude").first()
-    if found is None:
-        raise PostcodeNotFound(
-            f"we do not know where {normal} is: try a nearby postcode, or share your location"
+    found = Postcode.objects.filter(postcode=normal).values_list("latitude", "longitude", "country").first()
+    if found is not None:
+        return Place(found[0], found[1], normal, "postcode", normal, found[2])
+    sector, district = normal[:-2], normal.split(" ", 1)[0]
+    areas = {
+        a.code: a for a in PostcodeArea.objects.filter(code__in=[sector, district]).only(
+            "code", "kind", "latitude", "longitude", "country"
         )
-    return found
+    }
+    for code in (sector, district):
+        a = areas.get(code)
+        if a is not None:
+            return Place(a.latitude, a.longitude, normal, a.kind, code, a.country)
+    raise PostcodeNotFound(
+        f"we do not know where {normal} is, nor its district {district}: "
+        "try a nearby postcode, or share your location"
+    )
 
 
 # -- the register -----------------------------------------------------------------------------

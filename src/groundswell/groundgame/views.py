@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from groundswell.accounts.models import Role
 from groundswell.accounts.permissions import role_required
 from groundswell.core.elections.parties import PARTY_NAMES, party_code
+from groundswell.core.geo import codepoint
 from groundswell.groundgame import selectors, services
 from groundswell.groundgame.forms import SessionForm
 from groundswell.groundgame.models import (
@@ -37,6 +38,7 @@ SORTS = {
     "turnout": lambda t: (-t.turnout, t.name),
 }
 ATTRIBUTION = "Contains Parliamentary information licensed under the Open Parliament Licence v3.0."
+POSTCODE_ATTRIBUTION = codepoint.ATTRIBUTION
 
 
 @role_required(*ANY_ROLE)
@@ -89,13 +91,20 @@ def targets(request):
 
 def nearest(request):
     """For a volunteer on a phone: where to go canvassing from here. Open to anyone."""
-    context: dict = {"attribution": ATTRIBUTION, "postcode": request.GET.get("postcode", "")}
+    context: dict = {
+        "attribution": ATTRIBUTION,
+        "postcode_attribution": POSTCODE_ATTRIBUTION,
+        "postcode": request.GET.get("postcode", ""),
+    }
     lat, lon = request.GET.get("lat"), request.GET.get("lon")
+    nation = ""
     try:
         if lat and lon:
             point = (float(lat), float(lon))
         elif context["postcode"]:
-            point = selectors.postcode_location(context["postcode"])
+            place = selectors.postcode_location(context["postcode"])
+            point, nation = (place.latitude, place.longitude), place.country
+            context["place_note"] = place.note
         else:
             point = None
     except ValueError:
@@ -108,7 +117,7 @@ def nearest(request):
         election = selectors.election_for()
         context["election"] = election
         context["results"] = selectors.nearest_marginals(
-            latitude=point[0], longitude=point[1], election=election
+            latitude=point[0], longitude=point[1], election=election, nation=nation
         )
         context["point"] = point
         if request.user.is_authenticated:
