@@ -73,7 +73,8 @@ def test_a_sample_of_real_postcodes_from_every_area_resolves(gb):
     assert checked > 700
     # the conversion from the British National Grid puts Derby's Council House where it is
     derby = selectors.postcode_location("DE1 3AH")
-    assert derby.latitude == pytest.approx(52.92, abs=0.01) and derby.longitude == pytest.approx(-1.47, abs=0.01)
+    assert derby.latitude == pytest.approx(52.92, abs=0.01)
+    assert derby.longitude == pytest.approx(-1.47, abs=0.01)
 
 
 def test_an_unknown_postcode_in_a_known_district_falls_back_and_says_so(gb, client):

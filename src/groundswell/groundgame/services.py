@@ -220,7 +220,7 @@ def _write_postcodes(rows: list[tuple], *, replace: bool) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
-        sql = f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s)"
+        sql = f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s)"  # noqa: S608 (names, not input)
         if not replace:
             sql += (
                 " ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude,"
@@ -268,7 +268,15 @@ def postcodes_import_codepoint(
                 more += max(0, len(rows.problems) - room)
             else:
                 _write_postcodes(
-                    list(zip(rows.postcodes, rows.latitude.tolist(), rows.longitude.tolist(), rows.country)),
+                    list(
+                        zip(
+                            rows.postcodes,
+                            rows.latitude.tolist(),
+                            rows.longitude.tolist(),
+                            rows.country,
+                            strict=True,
+                        )
+                    ),
                     replace=replace,
                 )
                 centres.add(rows)

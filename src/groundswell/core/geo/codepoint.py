@@ -165,7 +165,8 @@ class Centres:
     sums: dict[str, list[float]] = field(default_factory=dict)  # code -> [lat, lon, n, country]
 
     def add(self, rows: AreaRows) -> None:
-        for pc, la, lo, c in zip(rows.postcodes, rows.latitude.tolist(), rows.longitude.tolist(), rows.country):
+        lats, lons = rows.latitude.tolist(), rows.longitude.tolist()
+        for pc, la, lo, c in zip(rows.postcodes, lats, lons, rows.country, strict=True):
             for code in (pc[:-2], pc.split(" ", 1)[0]):
                 s = self.sums.get(code)
                 if s is None:

@@ -19,7 +19,7 @@ line is close enough there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import product
+from itertools import pairwise, product
 
 import numpy as np
 
@@ -61,7 +61,7 @@ def _legs(home: str, away: str) -> list[tuple[tuple[str, float, float], ...]]:
 
 
 def _extra(path: tuple[tuple[str, float, float], ...]) -> float:
-    km = sum(haversine_km(a[1], a[2], b[1], b[2]) for a, b in zip(path, path[1:]))
+    km = sum(haversine_km(a[1], a[2], b[1], b[2]) for a, b in pairwise(path))
     return km + sum(FERRY_KM for c in path if "ferry" in c[0])
 
 
@@ -89,7 +89,7 @@ def travel_km(
             better = d < best
             best = np.where(better, d, best)
             label = " and ".join(c[0] for c in path)
-            names = [label if b else n for b, n in zip(better.tolist(), names)]
+            names = [label if b else n for b, n in zip(better.tolist(), names, strict=False)]
         km[idx] = best
         for j, i in enumerate(idx.tolist()):
             via[i] = names[j]
