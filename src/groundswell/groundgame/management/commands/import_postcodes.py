@@ -51,7 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result['postcodes']:,} postcodes in {result['areas']} areas imported "
             f"({result['sectors_and_districts']:,} sectors and districts; "
-            f"{result['skipped']} without a point skipped) in {time.monotonic() - started:.0f} s. {ATTRIBUTION}"
+            f"{result['skipped']} without a point skipped) "
+            f"in {time.monotonic() - started:.0f} s. {ATTRIBUTION}"
         )
 
     def _progress(self, area: str, loaded: int, done: int, total: int) -> None:
