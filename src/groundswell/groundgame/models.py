@@ -95,6 +95,9 @@ class PostcodeArea(models.Model):
 class PollingDistrict(models.Model):
     constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="polling_districts")
     code = models.CharField(max_length=6)
+    lists_named = models.PositiveIntegerField(
+        default=0, help_text="walk lists ever named in this district: a new list's number follows it"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -250,6 +253,9 @@ class WalkList(models.Model):
 
     class Meta:
         ordering = ["polling_district__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "name"], name="walk_list_name_unique_in_seat")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -467,6 +467,7 @@ def walk_list_payload(walk_list: WalkList) -> dict:
                 "household": h.pk,
                 "address": ", ".join(x for x in (h.address_1, h.address_2) if x),
                 "postcode": h.postcode,
+                "street": h.street,
                 "lat": h.latitude,
                 "lon": h.longitude,
                 "electors": by_household.get(h.pk, []),

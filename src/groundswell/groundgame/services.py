@@ -382,27 +382,32 @@ def _doors(households) -> list[Door]:
             building=h.building,
             latitude=h.latitude,
             longitude=h.longitude,
+            locality=h.postcode.split(" ", 1)[0] if h.postcode else (h.address_3 or h.address_2),
         )
         for h in households
     ]
 
 
 def _create_lists(constituency: Constituency, turfs, kind: str, prefix: str = "") -> list[WalkList]:
-    districts = dict(PollingDistrict.objects.filter(constituency=constituency).values_list("code", "pk"))
+    """Stores cut lists. Names are the district and a number that never comes back: each
+    district counts the lists it ever named, so a re-cut never makes a second "NA1-01" beside a
+    kept one, and a printed sheet's name never comes to mean other doors."""
+    rows = PollingDistrict.objects.select_for_update().filter(constituency=constituency)
+    districts = {d.code: d.pk for d in rows}
+    named = {d.code: d.lists_named for d in rows}
     counts = dict(
         Household.objects.filter(constituency=constituency)
         .annotate(n=Count("electors"))
         .values_list("pk", "n")
     )
-    numbering: dict[str, int] = {}
     made = []
     for turf in turfs:
-        numbering[turf.district] = numbering.get(turf.district, 0) + 1
+        named[turf.district] += 1
         wl = WalkList.objects.create(
             constituency=constituency,
             polling_district_id=districts[turf.district],
             kind=kind,
-            name=f"{prefix}{turf.district}-{numbering[turf.district]:02d}",
+            name=f"{prefix}{turf.district}-{named[turf.district]:02d}",
             doors=turf.doors,
             electors=sum(counts.get(h, 0) for h in turf.door_ids),
             route_length_m=turf.length_m,
@@ -411,6 +416,8 @@ def _create_lists(constituency: Constituency, turfs, kind: str, prefix: str = ""
             [WalkListDoor(walk_list=wl, household_id=h, position=i) for i, h in enumerate(turf.door_ids)]
         )
         made.append(wl)
+    for code, n in named.items():
+        PollingDistrict.objects.filter(pk=districts[code]).update(lists_named=n)
     return made
 
 
