@@ -21,3 +21,4 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"groundswell-test-{os.getpid()}.sqlite3")
     }
+BALLOT_COUNT_IN_BACKGROUND = False  # count in the request, so a test sees the result at once

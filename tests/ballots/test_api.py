@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from groundswell.accounts.models import Role
-from groundswell.ballots.models import Elector
+from groundswell.ballots.models import Ballot, Elector
+from tests.ballots.factories import code_for
 
 
 def post(client, url, data=None):
@@ -37,7 +38,9 @@ def test_a_ballot_run_end_to_end_through_the_api(client, users, django_capture_o
     assert opened.json()["status"] == "opening"
     assert client.get(f"/api/ballots/{ballot_id}").json()["status"] == "open"
 
-    code = Elector.objects.filter(ballot_id=ballot_id).first().credential
+    code = code_for(
+        Ballot.objects.get(pk=ballot_id), Elector.objects.filter(ballot_id=ballot_id).first().person
+    )
     client.logout()
     voted = post(client, "/api/vote", {"credential": code, "ranking": ["Bob", "Ann"]})
     assert voted.status_code == 201
@@ -47,9 +50,16 @@ def test_a_ballot_run_end_to_end_through_the_api(client, users, django_capture_o
     assert client.get(f"/api/results/{ballot_id}").status_code == 404  # not published yet
 
     client.force_login(users[Role.RETURNING_OFFICER])
-    with django_capture_on_commit_callbacks(execute=True):
-        post(client, f"/api/ballots/{ballot_id}/close")
-    assert post(client, f"/api/ballots/{ballot_id}/publish").json()["status"] == "published"
+    early = post(client, f"/api/ballots/{ballot_id}/close")
+    assert early.status_code == 409 and "Confirm" in early.json()["detail"]  # closing early needs confirming
+    post(client, f"/api/ballots/{ballot_id}/close", {"confirm": True})
+    share = post(client, f"/api/ballots/{ballot_id}/share").json()["share"]
+    assert post(client, f"/api/ballots/{ballot_id}/count", {"shares": ["wrong " * 33]}).status_code == 422
+    assert post(client, f"/api/ballots/{ballot_id}/count", {"shares": [share]}).json()["status"] == "counted"
+    assert post(client, f"/api/ballots/{ballot_id}/publish").status_code == 409  # publishing needs confirming
+    assert (
+        post(client, f"/api/ballots/{ballot_id}/publish", {"confirm": True}).json()["status"] == "published"
+    )
     client.logout()
     result = client.get(f"/api/results/{ballot_id}").json()
     assert result["result"]["winners"] == ["Bob"] and result["result"]["version"] == 1
@@ -58,6 +68,9 @@ def test_a_ballot_run_end_to_end_through_the_api(client, users, django_capture_o
         "ballots.csv",
         "trackers.txt",
         "result.json",
+        "board.jsonl",
+        "marked_register.json",
+        "manifest.json",
     }
     assert client.get(f"/api/results/{ballot_id}/trackers/{tracker}").json()["counted"] is True
     assert client.get(f"/api/results/{ballot_id}/trackers/{'f' * 32}").json()["counted"] is False

@@ -5,29 +5,32 @@ from datetime import timedelta
 from django.contrib.sessions.models import Session
 
 from groundswell.accounts.models import Role
-from groundswell.ballots.models import CastBallot, Elector
-from tests.ballots.factories import draft_ballot, open_ballot
+from groundswell.ballots.models import Elector, Paper, SealedBallot
+from tests.ballots.factories import SHARES, close_and_count, code_for, draft_ballot, open_ballot
 
 
 def test_a_signed_in_member_votes_and_no_session_holds_their_ranking_or_tracker(client, users):
     member = users[Role.MEMBER]
     ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER]))
-    code = Elector.objects.get(ballot=ballot, person=member.person).credential
+    code = code_for(ballot, member.person)
     client.force_login(member)
     client.post("/vote/", {"code": code})
     review = client.post("/vote/ballot/", {"rank_2": "1", "rank_0": "2"})
     assert review.status_code == 200 and "Cast my vote" in review.content.decode()
     receipt = client.post("/vote/cast/", {"ranking": "2,0"})
-    cast = CastBallot.objects.get(ballot=ballot)
-    assert cast.tracker in receipt.content.decode() and cast.ranking == [2, 0]
+    cast = SealedBallot.objects.get(ballot=ballot)
+    assert cast.tracker in receipt.content.decode()
     for session in Session.objects.all():
         data = str(session.get_decoded())
         assert cast.tracker not in data and code not in data and "ranking" not in data
+    assert SHARES[ballot.pk]
+    close_and_count(ballot, users[Role.RETURNING_OFFICER])
+    assert Paper.objects.get(ballot=ballot).ranking == [2, 0]  # sealed by the server, opened at the count
 
 
 def test_gaps_and_repeats_are_explained(client, users):
     ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER]))
-    client.post("/vote/", {"code": Elector.objects.filter(ballot=ballot).first().credential})
+    client.post("/vote/", {"code": code_for(ballot, Elector.objects.filter(ballot=ballot).first().person)})
     gap = client.post("/vote/ballot/", {"rank_0": "1", "rank_1": "3"})
     assert gap.status_code == 400 and "nobody has number 2" in gap.content.decode()
     twice = client.post("/vote/ballot/", {"rank_0": "1", "rank_1": "1"})
@@ -38,7 +41,9 @@ def test_a_code_for_a_ballot_not_yet_open_says_when_it_opens(client, users):
     ballot = open_ballot(
         draft_ballot(users[Role.RETURNING_OFFICER], opens_in=timedelta(days=2), closes_in=timedelta(days=3))
     )
-    response = client.post("/vote/", {"code": Elector.objects.filter(ballot=ballot).first().credential})
+    response = client.post(
+        "/vote/", {"code": code_for(ballot, Elector.objects.filter(ballot=ballot).first().person)}
+    )
     assert "Voting opens on" in response.content.decode()
 
 

@@ -4,7 +4,7 @@ carried, and the branch's secret vote closes with counts and turnout on the page
 import pytest
 from playwright.sync_api import expect
 
-from groundswell.ballots.models import CastBallot
+from groundswell.ballots.models import SealedBallot
 from groundswell.motions.models import Motion
 from tests import factories
 from tests.factories import PASSWORD
@@ -90,4 +90,4 @@ def test_motion_from_proposal_to_published_result(browser, live_server):
     expect(result).to_contain_text("Turnout 3 of 3 (100.0%)")
     expect(result.locator("svg")).to_be_visible()
     # secret: the cast ballots hold the choice and a tracker, nothing naming the voter
-    assert CastBallot.objects.filter(ballot=Motion.objects.get().ballot).count() == 3
+    assert SealedBallot.objects.filter(ballot=Motion.objects.get().ballot).count() == 3

@@ -2,7 +2,7 @@
 
 import pytest
 
-from groundswell.ballots.models import Ballot, CastBallot, Elector
+from groundswell.ballots.models import Ballot, Elector, SealedBallot
 from groundswell.motions import selectors, services
 from groundswell.motions.models import Amendment, Comment, Motion
 from tests import factories
@@ -75,7 +75,7 @@ def test_member_of_another_branch_cannot_support_or_vote(branch, people, django_
     motion.refresh_from_db()
     with pytest.raises(services.MotionError, match="not on the electorate"):
         services.vote_cast(user=outsider, ballot=motion.ballot, choice="For")
-    assert CastBallot.objects.filter(ballot=motion.ballot).count() == 0
+    assert SealedBallot.objects.filter(ballot=motion.ballot).count() == 0
 
 
 def test_a_lapsed_member_cannot_propose(branch):
@@ -329,7 +329,7 @@ def test_the_receipt_is_shown_once_and_never_kept_in_the_session(
     motion.refresh_from_db()
     client.force_login(people[1])
     page = client.post(f"/motions/{motion.pk}/vote/{motion.ballot_id}/", {"choice": "Against"})
-    tracker = CastBallot.objects.get(ballot=motion.ballot).tracker
+    tracker = SealedBallot.objects.get(ballot=motion.ballot).tracker
     assert page.status_code == 200 and tracker in page.content.decode()
     from django.contrib.sessions.models import Session
 

@@ -3,6 +3,8 @@ the key, no sign-in), and published results (anyone)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date, datetime
 
 from ninja import Router, Schema
@@ -12,6 +14,7 @@ from groundswell.accounts.api_auth import roles
 from groundswell.accounts.models import Role
 from groundswell.ballots import selectors, services
 from groundswell.ballots.models import Ballot
+from groundswell.core.ballotbox import sealing
 
 router = Router(tags=["ballots"])
 RUNNERS = roles(Role.RETURNING_OFFICER, Role.NATIONAL_ADMIN)
@@ -28,6 +31,8 @@ class BallotIn(Schema):
     min_membership_days: int = 0
     opens_at: datetime
     closes_at: datetime
+    trustees: list[str] = []  # emails of trustees' accounts; default: the creating officer
+    threshold: int | None = None
 
 
 class BallotOut(Schema):
@@ -43,6 +48,9 @@ class BallotOut(Schema):
     status: str
     electorate_size: int
     cast: int
+    key_custody: str
+    threshold: int
+    key_fingerprint: str
 
     @staticmethod
     def of(ballot: Ballot) -> BallotOut:
@@ -59,12 +67,49 @@ class BallotOut(Schema):
             status=ballot.status,
             electorate_size=ballot.electorate_size,
             cast=selectors.ballot_turnout(ballot).cast,
+            key_custody=ballot.key_custody,
+            threshold=ballot.threshold,
+            key_fingerprint=ballot.key_fingerprint,
         )
 
 
 class VoteIn(Schema):
     credential: str
-    ranking: list[str] | list[int]
+    ranking: list[str] | list[int] | None = None  # the server seals it at once
+    sealed: str | None = None  # base64 of a paper sealed by the client (HPKE, see README)
+
+
+class ConfirmIn(Schema):
+    confirm: bool = False
+
+
+class SharesIn(Schema):
+    shares: list[str]
+
+
+class ShareOut(Schema):
+    format: str
+    ballot: int
+    title: str
+    trustee: int
+    threshold: int
+    trustees: int
+    key_fingerprint: str
+    share_fingerprint: str
+    share: str
+
+
+class AuditIn(Schema):
+    ranking: list[int]
+    ephemeral_ikm: str
+    sealed: str
+
+
+class AuditOut(Schema):
+    verified: bool
+    tracker: str
+    ranking: list[str]
+    problem: str
 
 
 class ReceiptOut(Schema):
@@ -107,7 +152,7 @@ def create_ballot(request, payload: BallotIn):
     try:
         ballot = services.ballot_create(actor=request.user, **payload.dict())
     except services.BallotError as exc:
-        raise HttpError(422, str(exc)) from None
+        raise HttpError(exc.status, str(exc)) from None
     return 201, BallotOut.of(ballot)
 
 
@@ -116,12 +161,12 @@ def get_ballot(request, ballot_id: int):
     return BallotOut.of(_ballot(request, ballot_id))
 
 
-def _act(request, ballot_id: int, do) -> BallotOut:
+def _act(request, ballot_id: int, do, **kwargs) -> BallotOut:
     ballot = _ballot(request, ballot_id)
     try:
-        do(ballot=ballot, actor=request.user)
+        do(ballot=ballot, actor=request.user, **kwargs)
     except services.BallotError as exc:
-        raise HttpError(409, str(exc)) from None
+        raise HttpError(exc.status, str(exc)) from None
     ballot.refresh_from_db()
     return BallotOut.of(ballot)
 
@@ -133,23 +178,104 @@ def open_ballot(request, ballot_id: int):
     return _act(request, ballot_id, services.ballot_open_start)
 
 
-@router.post("/ballots/{ballot_id}/close", auth=RUNNERS, response=BallotOut, summary="Close and count")
-def close_ballot(request, ballot_id: int):
-    return _act(request, ballot_id, services.ballot_close)
+@router.post(
+    "/ballots/{ballot_id}/close",
+    auth=RUNNERS,
+    response=BallotOut,
+    summary="Close voting (before the advertised time only with confirm: true)",
+)
+def close_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
+    return _act(request, ballot_id, services.ballot_close, confirm=bool(payload and payload.confirm))
 
 
-@router.post("/ballots/{ballot_id}/publish", auth=RUNNERS, response=BallotOut, summary="Publish the result")
-def publish_ballot(request, ballot_id: int):
-    return _act(request, ballot_id, services.ballot_publish)
+@router.post(
+    "/ballots/{ballot_id}/count",
+    auth=roles(),
+    response=BallotOut,
+    summary="Open the sealed box with k trustees' shares and count (trustees and returning officers)",
+)
+def count_ballot(request, ballot_id: int, payload: SharesIn):
+    ballot = Ballot.objects.filter(pk=ballot_id).first()
+    if ballot is None:
+        raise HttpError(404, "No such ballot.")
+    try:
+        services.ballot_count_start(ballot=ballot, shares_given=payload.shares, actor=request.user)
+    except services.BallotError as exc:
+        raise HttpError(exc.status, str(exc)) from None
+    ballot.refresh_from_db()
+    return BallotOut.of(ballot)
+
+
+@router.post(
+    "/ballots/{ballot_id}/share",
+    auth=roles(),
+    response=ShareOut,
+    summary="A trustee takes their share of the ballot's key, once (the server then erases it)",
+)
+def take_share(request, ballot_id: int):
+    ballot = Ballot.objects.filter(pk=ballot_id).first()
+    if ballot is None:
+        raise HttpError(404, "No such ballot.")
+    try:
+        return services.share_download(ballot=ballot, user=request.user)
+    except services.BallotError as exc:
+        raise HttpError(exc.status, str(exc)) from None
+
+
+@router.post(
+    "/ballots/{ballot_id}/publish",
+    auth=RUNNERS,
+    response=BallotOut,
+    summary="Publish the result, the board and the papers (cannot be undone: confirm: true)",
+)
+def publish_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
+    return _act(request, ballot_id, services.ballot_publish, confirm=bool(payload and payload.confirm))
+
+
+@router.post(
+    "/ballots/{ballot_id}/audit", auth=None, response=AuditOut, summary="Check an audited (never cast) paper"
+)
+def audit_paper(request, ballot_id: int, payload: AuditIn):
+    ballot = Ballot.objects.filter(pk=ballot_id).exclude(public_key=None).first()
+    if ballot is None:
+        raise HttpError(404, "No such ballot.")
+    names = list(ballot.candidates.order_by("position").values_list("name", flat=True))
+    try:
+        verdict = sealing.verify_audit(
+            public_bytes=bytes(ballot.public_key),
+            info=sealing.info_for(ballot.pk),
+            n_candidates=len(names),
+            ranking=payload.ranking,
+            ikm=bytes.fromhex(payload.ephemeral_ikm),
+            sealed=base64.b64decode(payload.sealed, validate=True),
+        )
+    except (ValueError, binascii.Error):
+        raise HttpError(422, "ephemeral_ikm must be hex and sealed base64") from None
+    return AuditOut(
+        verified=verdict.ok,
+        tracker=verdict.tracker,
+        ranking=[names[i] for i in verdict.ranking if 0 <= i < len(names)],
+        problem=verdict.problem,
+    )
 
 
 @router.post("/vote", auth=None, response={201: ReceiptOut}, summary="Cast a ballot with a voting code")
 def vote(request, payload: VoteIn):
-    """`ranking` holds candidate names (or 0-based positions), first preference first."""
-    elector = selectors.elector_for_credential(services.normalise_credential(payload.credential))
+    """Either `sealed` (base64 of a paper the client sealed to the ballot's public key) or
+    `ranking` (candidate names or 0-based positions, first preference first), which the
+    server seals on receipt and never stores."""
+    elector = services.elector_for_code(payload.credential)
     if elector is None:
         raise HttpError(403, "that voting code is not valid")
-    ranking = list(payload.ranking)
+    sealed = None
+    if payload.sealed:
+        try:
+            sealed = base64.b64decode(payload.sealed, validate=True)
+        except (ValueError, binascii.Error):
+            raise HttpError(422, "sealed must be base64") from None
+    ranking = list(payload.ranking or [])
+    if not sealed and not ranking:
+        raise HttpError(422, "give a ranking or a sealed paper")
     if ranking and isinstance(ranking[0], str):
         positions = dict(elector.ballot.candidates.values_list("name", "position"))
         unknown = [name for name in ranking if name not in positions]
@@ -157,11 +283,9 @@ def vote(request, payload: VoteIn):
             raise HttpError(422, f"not a candidate on this ballot: {unknown[0]}")
         ranking = [positions[name] for name in ranking]
     try:
-        cast = services.ballot_cast(credential=payload.credential, ranking=ranking, elector=elector)
-    except services.AlreadyVoted as exc:
-        raise HttpError(409, str(exc)) from None
+        cast = services.ballot_cast(elector=elector, ranking=ranking or None, sealed=sealed)
     except services.BallotError as exc:
-        raise HttpError(422, str(exc)) from None
+        raise HttpError(exc.status, str(exc)) from None
     return 201, ReceiptOut(tracker=cast.tracker, ballot=elector.ballot.title)
 
 

@@ -22,6 +22,18 @@ class BallotForm(forms.Form):
     min_membership_days = forms.IntegerField(
         min_value=0, initial=0, help_text="members must have joined this many days before the freeze"
     )
+    trustees = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="the email of each trustee's Groundswell account, one per line (you and the scrutineers); "
+        "the ballot's key is split among them",
+    )
+    threshold = forms.IntegerField(
+        min_value=1,
+        max_value=16,
+        initial=2,
+        help_text="how many trustees together can open the box and count",
+    )
     opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
@@ -33,5 +45,8 @@ class BallotForm(forms.Form):
                 data[name] = timezone.make_aware(value)
         data["candidate_list"] = [
             line.strip() for line in data.get("candidates", "").splitlines() if line.strip()
+        ]
+        data["trustee_list"] = [
+            line.strip() for line in data.get("trustees", "").splitlines() if line.strip()
         ]
         return data

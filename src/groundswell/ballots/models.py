@@ -1,15 +1,16 @@
 """Ballots: elections run by a returning officer, one secret vote per eligible person.
 
-Secrecy is structural. An `Elector` (who may vote, with their credential) and a
-`CastBallot` (how someone voted) share no key, no sequence and no timestamp finer than
-the day: cast ballots have random UUID keys and a random tracker; the credential is spent
-by inserting it into `SpentCredential`, whose primary key makes a second use impossible
-at the database level.
+Secrecy is structural (README, "The ballot box"). A paper is sealed to the ballot's public
+key before it reaches the database (`SealedBallot`); the key's private half exists only when
+k trustees give their shares at the count. The marked register (`SpentCredential`, one row
+per elector who voted) is written in the same transaction as the sealed paper, so one vote
+each holds at the database level. At the count the papers are opened in memory and written
+in a random order, in one transaction, to `Paper`, which shares nothing with either.
 """
 
 from __future__ import annotations
 
-import uuid
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -26,7 +27,7 @@ class Ballot(models.Model):
         DRAFT = "draft", "Draft"
         OPENING = "opening", "Opening: freezing the electorate"
         OPEN = "open", "Open"
-        CLOSED = "closed", "Closed: counting"
+        CLOSED = "closed", "Closed: the sealed box waits for the count"
         COUNTED = "counted", "Counted"
         PUBLISHED = "published", "Published"
 
@@ -60,6 +61,17 @@ class Ballot(models.Model):
     electorate_by_category = models.JSONField(default=dict, blank=True)
     credentials_sent = models.PositiveIntegerField(default=0)
     result = models.JSONField(null=True, blank=True)
+
+    class Custody(models.TextChoices):
+        TRUSTEES = "trustees", "Trustees: k of n must give their shares to count"
+        SERVER = "server", "Server: a key derived from the server's secret (not in the database)"
+
+    key_custody = models.CharField(max_length=10, choices=Custody.choices, default=Custody.TRUSTEES)
+    threshold = models.PositiveSmallIntegerField(default=1, help_text="trustees needed to count (k)")
+    public_key = models.BinaryField(null=True, blank=True)
+    key_fingerprint = models.CharField(max_length=64, blank=True)
+    count_progress = models.JSONField(default=dict, blank=True)
+    board_head = models.CharField(max_length=64, blank=True)
     counted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -91,12 +103,20 @@ class Candidate(models.Model):
 
 
 class Elector(models.Model):
-    """One person entitled to vote in one ballot, frozen at opening, with their credential."""
+    """One person entitled to vote in one ballot, frozen at opening.
+
+    The voting code is never stored: only its keyed hash (HMAC-SHA256 under a key derived
+    from the server's secret, which is not in the database), so a reader of the database
+    can neither vote for anyone nor tell whose code is whose. A code exists only in the
+    email or the printed letter that carries it; issuing a new one replaces the hash, so
+    the old code stops working."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="electors")
     person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=24)
-    credential = models.CharField(max_length=32, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    code_issued_on = models.DateField(null=True, blank=True)
+    codes_issued = models.PositiveSmallIntegerField(default=0)
     credential_sent_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -107,29 +127,80 @@ class Elector(models.Model):
 
 
 class SpentCredential(models.Model):
-    """A used credential. Its primary key is the credential, so the database refuses a
-    second use even when two casts race from two processes."""
+    """The marked register: this elector has voted (not how). Its primary key is the
+    elector, so the database refuses a second vote even when two casts race from two
+    processes, and even with a reissued code. On SQLite the key is the row's rowid, so
+    rows are stored by elector, not in the order people voted."""
 
-    credential = models.CharField(max_length=32, primary_key=True)
+    elector = models.OneToOneField(Elector, primary_key=True, on_delete=models.CASCADE, related_name="+")
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=24)
     spent_on = models.DateField()
 
     def __str__(self) -> str:
-        return f"spent on {self.spent_on}"
+        return f"voted on {self.spent_on}"
 
 
-class CastBallot(models.Model):
-    """A vote as cast: the ranking, the elector category, a tracker. Nothing else."""
+def random_key() -> int:
+    """A random 63-bit primary key: the row's place (SQLite's rowid, an index order) says
+    nothing about when it was written."""
+    return secrets.randbits(63)
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="cast_ballots")
-    ranking = models.JSONField(help_text="candidate positions, first preference first")
+
+class SealedBallot(models.Model):
+    """A paper as cast: sealed to the ballot's public key, with its tracker (the SHA-256 of
+    the sealed bytes) and the elector category. No date, no link to the voter."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="sealed_ballots")
+    sealed = models.BinaryField()
+    tracker = models.CharField(max_length=64)
     category = models.CharField(max_length=24)
-    tracker = models.CharField(max_length=40, unique=True)
-    cast_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "tracker"], name="one_paper_per_tracker")]
 
     def __str__(self) -> str:
-        return f"ballot {self.tracker}"
+        return f"sealed ballot {self.tracker}"
+
+
+class Paper(models.Model):
+    """A paper as opened at the count, written in a random order in one transaction:
+    it shares no key, order, transaction or time with the sealed ballots or the marked
+    register. `ranking` is null for a paper that did not open to a valid ranking."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="papers")
+    category = models.CharField(max_length=24)
+    ranking = models.JSONField(null=True)
+
+    def __str__(self) -> str:
+        return f"paper of {self.ballot_id}"
+
+
+class Trustee(models.Model):
+    """One holder of a share of a ballot's key; any `threshold` of them can count.
+
+    The server keeps the share's fingerprint. Until the trustee downloads their share it is
+    held sealed under the server's own key (derived from its secret, not in the database),
+    then erased: the ballot's page says which shares the server still holds."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trustees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    index = models.PositiveSmallIntegerField()
+    share_fingerprint = models.CharField(max_length=64, blank=True)
+    share_pending = models.BinaryField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "index"], name="trustee_index_unique"),
+            models.UniqueConstraint(fields=["ballot", "user"], name="trustee_once_per_ballot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"trustee {self.index} of {self.ballot_id}"
 
 
 class PublishedFile(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role
-from groundswell.ballots.models import Ballot, CastBallot, Elector, PublishedFile, SpentCredential
+from groundswell.ballots.models import Ballot, Elector, PublishedFile, SealedBallot, SpentCredential, Trustee
 
 
 def can_run_ballots(user) -> bool:
@@ -22,16 +22,23 @@ def ballots_for(user) -> QuerySet[Ballot]:
     return Ballot.objects.none()
 
 
+def trustee_ballots(user) -> QuerySet[Ballot]:
+    """Ballots this user holds a share of (to download it once, and to count)."""
+    if not getattr(user, "is_authenticated", False):
+        return Ballot.objects.none()
+    return Ballot.objects.filter(trustees__user=user).distinct()
+
+
+def trustees(ballot: Ballot) -> list[Trustee]:
+    return list(Trustee.objects.filter(ballot=ballot).select_related("user").order_by("index"))
+
+
 def published_ballots() -> QuerySet[Ballot]:
     return Ballot.objects.filter(status=Ballot.Status.PUBLISHED).order_by("-published_at")
 
 
-def elector_for_credential(code: str) -> Elector | None:
-    return Elector.objects.select_related("ballot").filter(credential=code).first()
-
-
-def credential_spent(code: str) -> bool:
-    return SpentCredential.objects.filter(credential=code).exists()
+def has_voted(elector: Elector) -> bool:
+    return SpentCredential.objects.filter(elector_id=elector.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -47,9 +54,9 @@ class Turnout:
 
 def ballot_turnout(ballot: Ballot) -> Turnout:
     cast = dict(
-        CastBallot.objects.filter(ballot=ballot)
+        SpentCredential.objects.filter(ballot=ballot)
         .values("category")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .values_list("category", "n")
     )
     cats = list(ballot.electorate_by_category) or sorted(cast)
@@ -61,7 +68,8 @@ def ballot_turnout(ballot: Ballot) -> Turnout:
 
 
 def tracker_published(ballot: Ballot, tracker: str) -> bool:
-    return CastBallot.objects.filter(ballot=ballot, tracker=tracker.strip().lower()).exists()
+    """Is a sealed paper with this tracker in the ballot's box (and so on its board)?"""
+    return SealedBallot.objects.filter(ballot=ballot, tracker=tracker.strip().lower()).exists()
 
 
 def published_file(ballot: Ballot, name: str) -> PublishedFile | None:
@@ -69,7 +77,7 @@ def published_file(ballot: Ballot, name: str) -> PublishedFile | None:
 
 
 def postal_electors(ballot: Ballot) -> QuerySet[Elector]:
-    """Electors without an email address: their credentials go by post."""
+    """Electors without an email address: their codes go by post."""
     return Elector.objects.filter(ballot=ballot, person__email="").select_related("person").order_by("pk")
 
 
@@ -77,9 +85,7 @@ def signed_in_vote_state(ballot: Ballot, person) -> str:
     """For an in-app ballot: "not_elector", "voted" or "can_vote" for this person."""
     if person is None:
         return "not_elector"
-    credential = (
-        Elector.objects.filter(ballot=ballot, person=person).values_list("credential", flat=True).first()
-    )
-    if credential is None:
+    elector = Elector.objects.filter(ballot=ballot, person=person).only("pk").first()
+    if elector is None:
         return "not_elector"
-    return "voted" if credential_spent(credential) else "can_vote"
+    return "voted" if has_voted(elector) else "can_vote"

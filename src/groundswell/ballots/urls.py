@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:ballot_id>/results/", views.ballot_results, name="results"),
     path("<int:ballot_id>/files/<str:name>", views.published_file, name="file"),
     path("<int:ballot_id>/verify/", views.tracker_check, name="verify"),
+    path("<int:ballot_id>/share/", views.trustee_share, name="share"),
+    path("<int:ballot_id>/count/", views.ballot_count, name="count"),
+    path("<int:ballot_id>/audit/", views.audit_check, name="audit"),
 ]

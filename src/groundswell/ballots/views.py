@@ -1,20 +1,25 @@
-"""Pages for returning officers (run a ballot) and for everyone (published results)."""
+"""Pages for returning officers (run a ballot), trustees (take a share, count) and everyone
+(published results, the board, checking a tracker or an audited paper)."""
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.permissions import role_required
-from groundswell.accounts.services import audit_record
 from groundswell.ballots import selectors, services
 from groundswell.ballots.forms import BallotForm
 from groundswell.ballots.models import Ballot
+from groundswell.core.ballotbox import sealing
 from groundswell.core.formats.spreadsheet import SafeWriter
 from groundswell.web.charts import bar_chart
 
@@ -28,7 +33,7 @@ def ballot_list(request):
 
 @role_required(*RUNNERS)
 def ballot_new(request):
-    form = BallotForm(request.POST or None)
+    form = BallotForm(request.POST or None, initial={"trustees": request.user.email})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -44,6 +49,8 @@ def ballot_new(request):
                 min_membership_days=d["min_membership_days"],
                 opens_at=d["opens_at"],
                 closes_at=d["closes_at"],
+                trustees=d["trustee_list"],
+                threshold=d["threshold"],
             )
         except services.BallotError as exc:
             form.add_error(None, str(exc))
@@ -60,7 +67,10 @@ def ballot_detail(request, ballot_id: int):
         "ballot": ballot,
         "candidates": ballot.candidates.all(),
         "turnout": selectors.ballot_turnout(ballot),
-        "postal": selectors.postal_electors(ballot).count() if ballot.electorate_size else 0,
+        "postal": selectors.postal_electors(ballot).filter(code_issued_on__isnull=True).count()
+        if ballot.status == Ballot.Status.OPEN
+        else 0,
+        "trustees": selectors.trustees(ballot),
     }
     template = (
         "ballots/_ballot_status.html" if request.headers.get("HX-Request") else "ballots/ballot_detail.html"
@@ -68,10 +78,17 @@ def ballot_detail(request, ballot_id: int):
     return render(request, template, context)
 
 
-def _action(request, ballot_id: int, do, done: str):
+def _action(request, ballot_id: int, do, done: str, **kwargs):
     ballot = get_object_or_404(selectors.ballots_for(request.user), pk=ballot_id)
     try:
-        do(ballot=ballot, actor=request.user)
+        do(ballot=ballot, actor=request.user, **kwargs)
+    except services.ConfirmationNeeded as exc:
+        return render(
+            request,
+            "ballots/confirm.html",
+            {"ballot": ballot, "message": str(exc), "c": exc.consequences, "action": request.path},
+            status=409,
+        )
     except services.BallotError as exc:
         messages.error(request, str(exc))
     else:
@@ -86,52 +103,136 @@ def ballot_open(request, ballot_id: int):
         request,
         ballot_id,
         services.ballot_open_start,
-        "Opening: the electorate is being frozen and credentials sent.",
+        "Opening: the key is made and split among the trustees, the electorate frozen and codes sent.",
     )
 
 
 @require_POST
 @role_required(*RUNNERS)
 def ballot_close(request, ballot_id: int):
-    return _action(request, ballot_id, services.ballot_close, "Closed. The count is running.")
+    return _action(
+        request,
+        ballot_id,
+        services.ballot_close,
+        "Closed. The sealed box waits for the trustees to count.",
+        confirm=request.POST.get("confirm") == "yes",
+    )
 
 
 @require_POST
 @role_required(*RUNNERS)
 def ballot_publish(request, ballot_id: int):
     return _action(
-        request, ballot_id, services.ballot_publish, "Published: the result and the ballots are public."
+        request,
+        ballot_id,
+        services.ballot_publish,
+        "Published: the result, the board and the papers are public.",
+        confirm=request.POST.get("confirm") == "yes",
     )
 
 
+@require_POST
 @role_required(*RUNNERS)
 def postal_credentials(request, ballot_id: int):
-    """Credentials for electors without email, to print and post. An audited export."""
+    """Codes for electors without email, to print and post: made now, in this file only
+    (the database keeps their hashes). An audited export."""
     ballot = get_object_or_404(selectors.ballots_for(request.user), pk=ballot_id)
-    electors = selectors.postal_electors(ballot)
+    try:
+        pairs = services.postal_codes_issue(ballot=ballot, actor=request.user)
+    except services.BallotError as exc:
+        messages.error(request, str(exc))
+        return redirect("ballots:detail", ballot_id=ballot.pk)
     out = io.StringIO()
     w = SafeWriter(out)
     w.writerow(["first_name", "last_name", "postcode", "category", "voting_code", "vote_at"])
-    for e in electors.iterator(chunk_size=5000):
+    for e, code in pairs:
         w.writerow(
             [
                 e.person.first_name,
                 e.person.last_name,
                 e.person.postcode,
                 e.category,
-                services.format_credential(e.credential),
+                services.format_credential(code),
                 f"{request.build_absolute_uri('/vote/')}",
             ]
         )
-    audit_record(
-        actor=request.user,
-        action="ballot.postal_credentials",
-        target=f"ballot:{ballot.pk}",
-        rows=electors.count(),
-    )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="postal-credentials-{ballot.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="postal-codes-{ballot.pk}.csv"'
+    response["Cache-Control"] = "no-store"
     return response
+
+
+# -- trustees -------------------------------------------------------------------------------
+
+
+@login_required
+def trustee_share(request, ballot_id: int):
+    """A trustee's own share: shown and downloadable once, then erased from the server."""
+    ballot = get_object_or_404(selectors.trustee_ballots(request.user), pk=ballot_id)
+    share = None
+    if request.method == "POST":
+        try:
+            share = services.share_download(ballot=ballot, user=request.user)
+        except services.BallotError as exc:
+            messages.error(request, str(exc))
+    trustee = next(t for t in selectors.trustees(ballot) if t.user_id == request.user.pk)
+    response = render(
+        request,
+        "ballots/trustee_share.html",
+        {
+            "ballot": ballot,
+            "trustee": trustee,
+            "share": share,
+            "share_json": json.dumps(share, indent=2) if share else "",
+            "words": share["share"].split() if share else [],
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@sensitive_post_parameters()
+def ballot_count(request, ballot_id: int):
+    """The count: k trustees give their shares (typed, or their share files)."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/sign-in/?next={request.path}")
+    ballot = get_object_or_404(Ballot, pk=ballot_id)
+    if not (
+        selectors.can_run_ballots(request.user)
+        or selectors.trustee_ballots(request.user).filter(pk=ballot.pk).exists()
+    ):
+        raise Http404("No such ballot.")
+    trustees = selectors.trustees(ballot)
+    error = ""
+    if request.method == "POST":
+        given = [request.POST.get(f"share_{t.index}", "") for t in trustees]
+        for upload in request.FILES.getlist("share_files"):
+            given.append(_share_from_file(upload.read()))
+        try:
+            services.ballot_count_start(
+                ballot=ballot, shares_given=[g for g in given if g.strip()], actor=request.user
+            )
+        except services.BallotError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "The shares open this ballot's box: the count is running.")
+            if selectors.can_run_ballots(request.user):
+                return redirect("ballots:detail", ballot_id=ballot.pk)
+            return redirect("ballots:count", ballot_id=ballot.pk)
+    return render(
+        request,
+        "ballots/count.html",
+        {"ballot": ballot, "trustees": trustees, "error": error},
+        status=422 if error else 200,
+    )
+
+
+def _share_from_file(data: bytes) -> str:
+    text = data.decode("utf-8", "replace")
+    try:
+        return str(json.loads(text).get("share", ""))
+    except (ValueError, AttributeError):
+        return text
 
 
 # -- public ---------------------------------------------------------------------------------
@@ -210,7 +311,45 @@ def published_file(request, ballot_id: int, name: str):
 
 
 def tracker_check(request, ballot_id: int):
-    ballot = get_object_or_404(Ballot, pk=ballot_id, status=Ballot.Status.PUBLISHED)
-    tracker = request.GET.get("tracker", "").strip().lower()
+    """Is my sealed paper in the box? From the moment it is cast, and on the published board."""
+    ballot = get_object_or_404(
+        Ballot,
+        pk=ballot_id,
+        status__in=[Ballot.Status.OPEN, Ballot.Status.CLOSED, Ballot.Status.COUNTED, Ballot.Status.PUBLISHED],
+    )
+    tracker = request.GET.get("tracker", "").strip().lower()[:64]
     found = selectors.tracker_published(ballot, tracker) if tracker else None
     return render(request, "ballots/tracker.html", {"ballot": ballot, "tracker": tracker, "found": found})
+
+
+def audit_check(request, ballot_id: int):
+    """Checks an audited (never cast) paper: does it seal exactly the ranking it claims?
+    The same check as `groundswell verify audited-paper.json`, for voters without a shell."""
+    ballot = get_object_or_404(Ballot, pk=ballot_id)
+    verdict = None
+    text = request.POST.get("paper", "") if request.method == "POST" else ""
+    names: list[str] = []
+    if text:
+        try:
+            paper = json.loads(text)
+            names = list(paper["candidates"])
+            sealed = base64.b64decode(paper["sealed"])
+            verdict = sealing.verify_audit(
+                public_bytes=bytes(ballot.public_key or b""),
+                info=sealing.info_for(ballot.pk),
+                n_candidates=ballot.candidates.count(),
+                ranking=[int(x) for x in paper["ranking"]],
+                ikm=bytes.fromhex(paper["ephemeral_ikm"]),
+                sealed=sealed,
+            )
+        except (ValueError, KeyError, TypeError):
+            verdict = sealing.AuditResult(
+                False, (), "", "that is not an audited paper from this ballot's voting page"
+            )
+    choices = [names[i] for i in verdict.ranking if 0 <= i < len(names)] if verdict else []
+    return render(
+        request,
+        "ballots/audit_check.html",
+        {"ballot": ballot, "verdict": verdict, "choices": choices, "paper": text},
+        status=200 if verdict is None or verdict.ok else 422,
+    )

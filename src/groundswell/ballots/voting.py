@@ -1,37 +1,50 @@
 """The elector's pages: enter the voting code, rank the candidates, review, cast, receipt.
 
-No sign-in: the credential is the key (postal and email voters alike). The ranking is a
-plain form — a number beside each candidate — so it works with a keyboard, a mouse or a
-thumb on a phone, and without JavaScript.
+No sign-in: the code is the key (postal and email voters alike). The ranking is a plain
+form — a number beside each candidate — so it works with a keyboard, a mouse or a thumb on
+a phone. With JavaScript the page seals the paper in the browser (`static/groundswell/
+seal.js`) and sends only the sealed paper; without it, the form posts the ranking and the
+server seals it on receipt. The code itself is kept nowhere: the session holds the
+elector's id and the code's keyed hash, so a reissued code ends the old session too.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from groundswell.ballots import selectors, services
-from groundswell.ballots.models import Ballot
+from groundswell.ballots.models import Ballot, Elector
+from groundswell.core.ballotbox import sealing
 
 
 def _elector(request):
     state = request.session.get("vote")
     if not state:
         return None, None
-    elector = selectors.elector_for_credential(state["code"])
+    elector = (
+        Elector.objects.select_related("ballot")
+        .filter(pk=state.get("elector"), code_hash=state.get("h"))
+        .first()
+    )
     return elector, state
 
 
+@sensitive_post_parameters("code")
 def vote_start(request):
     error = ""
     code = request.POST.get("code") or request.GET.get("code", "")
     if request.method == "POST":
-        normal = services.normalise_credential(code)
-        elector = selectors.elector_for_credential(normal)
+        elector = services.elector_for_code(code)
         if elector is None:
             error = "That voting code is not valid. Check it against your email or letter."
-        elif selectors.credential_spent(normal):
+        elif selectors.has_voted(elector):
             error = "This voting code has already been used. Each elector votes once."
         elif not elector.ballot.is_accepting_votes():
             ballot = elector.ballot
@@ -40,7 +53,7 @@ def vote_start(request):
             else:
                 error = "This ballot is closed."
         else:
-            request.session["vote"] = {"code": normal}
+            request.session["vote"] = {"elector": elector.pk, "h": elector.code_hash}
             return redirect("vote:ballot")
     return render(
         request, "ballots/vote_start.html", {"code": code, "error": error}, status=400 if error else 200
@@ -81,6 +94,7 @@ def _ranking_from_hidden(text: str, count: int) -> list[int]:
     return ranking
 
 
+@sensitive_post_parameters("ranking", *[f"rank_{i}" for i in range(200)], "choice")
 def vote_ballot(request):
     """The ballot paper; a valid paper goes straight to the review page.
 
@@ -120,26 +134,51 @@ def vote_ballot(request):
             "numbers": range(1, len(candidates) + 1),
             "error": error,
             "category": elector.category,
+            "public_key_hex": bytes(ballot.public_key or b"").hex(),
+            "info": sealing.info_for(ballot.pk).decode(),
+            "candidate_names_json": json.dumps([c.name for c in candidates]),
         },
         status=400 if error else 200,
     )
 
 
 @require_POST
+@sensitive_post_parameters("ranking", "sealed")
 def vote_cast(request):
     """Casts, then shows the receipt in this response: the tracker is stored nowhere but
-    with the ballot itself, not in the session, not in a URL."""
-    elector, state = _elector(request)
+    with the sealed paper itself, not in the session, not in a URL.
+
+    `sealed` is the paper as the browser sealed it; `tracker` is what the page showed the
+    voter, and must be the SHA-256 of what arrived. `ranking` (no JavaScript) is sealed here
+    at once and never kept."""
+    elector, _state = _elector(request)
     if elector is None:
         return redirect("vote:start")
-    ranking = _ranking_from_hidden(request.POST.get("ranking", ""), elector.ballot.candidates.count())
-    if not ranking:
-        return redirect("vote:ballot")
+    sealed_text = request.POST.get("sealed", "")
+    ranking: list[int] = []
+    sealed = None
+    if sealed_text:
+        try:
+            sealed = base64.b64decode(sealed_text, validate=True)
+        except (binascii.Error, ValueError):
+            sealed = b""
+        shown = request.POST.get("tracker", "").strip().lower()
+        if not sealed or (shown and shown != sealing.tracker(sealed)):
+            return render(
+                request,
+                "ballots/vote_start.html",
+                {"code": "", "error": "The sealed paper arrived damaged: nothing was cast. Vote again."},
+                status=400,
+            )
+    else:
+        ranking = _ranking_from_hidden(request.POST.get("ranking", ""), elector.ballot.candidates.count())
+        if not ranking:
+            return redirect("vote:ballot")
     request.session.pop("vote", None)
     try:
-        cast = services.ballot_cast(credential=state["code"], ranking=ranking)
+        cast = services.ballot_cast(elector=elector, ranking=ranking or None, sealed=sealed)
     except services.BallotError as exc:
-        return render(request, "ballots/vote_start.html", {"code": "", "error": str(exc)}, status=409)
+        return render(request, "ballots/vote_start.html", {"code": "", "error": str(exc)}, status=exc.status)
     return render(
         request,
         "ballots/vote_receipt.html",

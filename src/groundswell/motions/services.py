@@ -279,7 +279,7 @@ def motion_close_votes(*, user, motion: Motion) -> list[Ballot]:
     ballots = [b for b in open_ballots(motion) if b.status == Ballot.Status.OPEN]
     if not ballots:
         raise MotionError("no vote is open on this motion")
-    return [ballot_services.ballot_close(ballot=b, actor=user) for b in ballots]
+    return [ballot_services.ballot_close(ballot=b, actor=user, confirm=True) for b in ballots]
 
 
 @transaction.atomic

@@ -77,7 +77,7 @@ class Command(BaseCommand):
         demo_assign(canvasser=User.objects.get(email=DEMO_USERS[3][0]))
         if "register" in ground:
             console.print(f"Synthetic Derby North register: {ground['register']['rows']} electors")
-        code = demo_ballots(
+        ballots = demo_ballots(
             officer=User.objects.get(email=DEMO_USERS[2][0]),
             member_person=User.objects.get(email=DEMO_USERS[4][0]).person,
         )
@@ -102,11 +102,20 @@ class Command(BaseCommand):
         for email, _, role in DEMO_USERS:
             table.add_row(email, Role(role).label)
         Console().print(table)
-        if code:
+        if ballots["code"]:
             Console().print(
-                f"The demo member's voting code for the open demo ballot: [bold]{code}[/bold] "
-                "(vote at http://127.0.0.1:8000/vote/)"
+                f"The demo member's voting code for the open demo ballot: [bold]{ballots['code']}[/bold] "
+                "(vote at http://127.0.0.1:8000/vote/; a new code each time the demo runs)"
             )
+        if ballots["shares"]:
+            Console().print(
+                f"The demo trustees' shares of ballot {ballots['ballot']}'s key (any 2 of 3 count it: close "
+                f"it, then paste two at http://127.0.0.1:8000/ballots/{ballots['ballot']}/count/ or run "
+                f"`groundswell count-ballot {ballots['ballot']} --share FILE --share FILE`). "
+                "Demo only: a real ballot's shares go once to their trustees."
+            )
+            for i, share in enumerate(ballots["shares"], 1):
+                Console().print(f"  trustee {i}: {share}")
 
     def _add_members(self, count: int, start: int, console: Console, quiet: bool) -> None:
         codes = list(Branch.objects.values_list("ons_code", flat=True))

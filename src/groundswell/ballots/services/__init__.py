@@ -1,0 +1,70 @@
+"""Writes for ballots, by domain: setting up (create, open, trustees' shares), voting codes,
+casting, closing and counting, publishing. Everything callers need is importable from here."""
+
+from groundswell.ballots.services.casting import (
+    ballot_cast,
+    ballot_cast_signed_in,
+    candidate_count,
+    validate_ranking,
+)
+from groundswell.ballots.services.codes import (
+    CREDENTIAL_ALPHABET,
+    CREDENTIAL_LENGTH,
+    code_reissue,
+    codes_issue,
+    credentials_send,
+    elector_for_code,
+    format_credential,
+    new_credential,
+    normalise_credential,
+    postal_codes_issue,
+)
+from groundswell.ballots.services.counting import (
+    ballot_close,
+    ballot_count,
+    ballot_count_start,
+    ballots_close_due,
+    close_consequences,
+    rebuild_key,
+)
+from groundswell.ballots.services.errors import AlreadyVoted, BallotError, ConfirmationNeeded, NotAllowed
+from groundswell.ballots.services.publishing import (
+    ballot_publish,
+    marked_register_totals,
+    publish_consequences,
+)
+from groundswell.ballots.services.setup import ballot_create, ballot_open, ballot_open_start, share_download
+
+__all__ = [
+    "CREDENTIAL_ALPHABET",
+    "CREDENTIAL_LENGTH",
+    "AlreadyVoted",
+    "BallotError",
+    "ConfirmationNeeded",
+    "NotAllowed",
+    "ballot_cast",
+    "ballot_cast_signed_in",
+    "ballot_close",
+    "ballot_count",
+    "ballot_count_start",
+    "ballot_create",
+    "ballot_open",
+    "ballot_open_start",
+    "ballot_publish",
+    "ballots_close_due",
+    "candidate_count",
+    "close_consequences",
+    "code_reissue",
+    "codes_issue",
+    "credentials_send",
+    "elector_for_code",
+    "format_credential",
+    "marked_register_totals",
+    "new_credential",
+    "normalise_credential",
+    "postal_codes_issue",
+    "publish_consequences",
+    "rebuild_key",
+    "share_download",
+    "validate_ranking",
+]

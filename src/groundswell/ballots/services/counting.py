@@ -1,0 +1,275 @@
+"""Closing and counting: the sealed box is opened only with the ballot's key, rebuilt in
+this process's memory from k trustees' shares (or, for a vote without trustees, from the
+server's secret), and dropped when the count is stored."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from groundswell.accounts.services import audit_record
+from groundswell.ballots import keys, policies
+from groundswell.ballots.models import Ballot, Candidate, Paper, SealedBallot, SpentCredential, Trustee
+from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
+from groundswell.ballots.signals import ballot_counted
+from groundswell.core.ballotbox import sealing, shares
+from groundswell.core.counting import BallotBuilder, count
+
+PROGRESS_EVERY = 10_000
+STALE_AFTER = 120  # seconds without progress: the counting process is gone
+
+
+def close_consequences(ballot: Ballot, now: datetime | None = None) -> dict:
+    """What closing now does, for the officer to read before confirming."""
+    now = now or timezone.now()
+    voted = SpentCredential.objects.filter(ballot=ballot).count()
+    return {
+        "advertised_close": timezone.localtime(ballot.closes_at).strftime("%A %d %B %Y at %H:%M"),
+        "early": ballot.closes_at > now,
+        "electorate": ballot.electorate_size,
+        "voted": voted,
+        "not_voted": max(ballot.electorate_size - voted, 0),
+        "codes_emailed": ballot.credentials_sent,
+    }
+
+
+@transaction.atomic
+def ballot_close(*, ballot: Ballot, actor, confirm: bool = False) -> Ballot:
+    """Closes voting. Before the advertised time it needs `confirm` (electors were told
+    another time). A ballot with trustees then waits for them; one without is counted now."""
+    from groundswell.ballots.tasks import count_ballot
+
+    policies.run_ballot(actor, ballot)
+    locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if locked.status != Ballot.Status.OPEN:
+        raise BallotError(f"only an open ballot can be closed (this one is {locked.get_status_display()})")
+    now = timezone.now()
+    if locked.closes_at > now and not confirm and actor is not None:
+        c = close_consequences(locked, now)
+        raise ConfirmationNeeded(
+            f"Electors were told voting closes on {c['advertised_close']}. Closing now stops "
+            f"{c['not_voted']:,} electors who have not voted yet from voting. Confirm to close early.",
+            c,
+        )
+    locked.status = Ballot.Status.CLOSED
+    if locked.closes_at > now:
+        locked.closes_at = now  # closed early: no vote is taken after this
+    locked.save(update_fields=["status", "closes_at"])
+    audit_record(actor=actor, action="ballot.close", target=f"ballot:{ballot.pk}", detail={"early": confirm})
+    if locked.key_custody == Ballot.Custody.SERVER:
+        transaction.on_commit(lambda: count_ballot.enqueue(ballot.pk))
+    return locked
+
+
+def ballots_close_due(*, now: datetime | None = None) -> int:
+    """Closes every open ballot whose closing time has passed; run by `groundswell tick`.
+    Two tickers racing are harmless: the second finds it closed."""
+    now = now or timezone.now()
+    closed = 0
+    for ballot in Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now):
+        try:
+            ballot_close(ballot=ballot, actor=None)
+            closed += 1
+        except BallotError:
+            pass
+    return closed
+
+
+def rebuild_key(ballot: Ballot, given: Sequence[str]) -> sealing.BallotKey:
+    """The ballot's key from trustees' shares, checked share by share and against the
+    published key fingerprint. Refuses, naming the problem, before anything is opened."""
+    if ballot.key_custody == Ballot.Custody.SERVER:
+        key = sealing.key_from_secret(keys.server_ballot_secret(ballot.pk, ballot.created_at.isoformat()))
+    else:
+        given = [s for s in given if s and s.strip()]
+        known = dict(Trustee.objects.filter(ballot=ballot).values_list("share_fingerprint", "index"))
+        for i, share in enumerate(given, 1):
+            if shares.fingerprint(share) not in known:
+                raise BallotError(
+                    f"share {i} is not one of this ballot's shares (check every word against the printout)",
+                    status=422,
+                    code="wrong_share",
+                )
+        if len(given) < ballot.threshold:
+            raise BallotError(
+                f"{ballot.threshold} trustees' shares are needed to open this ballot; {len(given)} given",
+                status=422,
+                code="too_few_shares",
+            )
+        try:
+            key = sealing.key_from_secret(shares.combine(list(given)))
+        except shares.ShareError as e:
+            raise BallotError(
+                f"the shares do not open this ballot: {e}", status=422, code="wrong_share"
+            ) from None
+    if key.fingerprint != ballot.key_fingerprint:
+        raise BallotError("the shares do not rebuild this ballot's key", status=422, code="wrong_share")
+    return key
+
+
+def _claim(ballot_id: int, total: int) -> Ballot:
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().get(pk=ballot_id)
+        if ballot.status != Ballot.Status.CLOSED:
+            raise BallotError(
+                f"only a closed ballot can be counted (this one is {ballot.get_status_display()})"
+            )
+        p = ballot.count_progress or {}
+        if p.get("state") == "running":
+            seen = datetime.fromisoformat(p["at"])
+            if (timezone.now() - seen).total_seconds() < STALE_AFTER:
+                raise BallotError("the count is already running")
+        ballot.count_progress = {
+            "state": "running",
+            "done": 0,
+            "total": total,
+            "at": timezone.now().isoformat(),
+        }
+        ballot.save(update_fields=["count_progress"])
+    return ballot
+
+
+def _progress(ballot_id: int, done: int, total: int, state: str = "running", message: str = "") -> None:
+    Ballot.objects.filter(pk=ballot_id).update(
+        count_progress={
+            "state": state,
+            "done": done,
+            "total": total,
+            "at": timezone.now().isoformat(),
+            "message": message,
+        }
+    )
+
+
+def _open_all(
+    ballot: Ballot, key: sealing.BallotKey, total: int, progress: Callable[[int, int], None] | None
+):
+    n = Candidate.objects.filter(ballot=ballot).count()
+    info = sealing.info_for(ballot.pk)
+    papers: list[tuple[str, tuple[int, ...] | None]] = []
+    rows = SealedBallot.objects.filter(ballot=ballot).values_list("sealed", "category")
+    for i, (sealed, category) in enumerate(rows.iterator(chunk_size=5000), 1):
+        try:
+            ranking = sealing.decode_ranking(sealing.open_paper(key, info, bytes(sealed)), n)
+        except sealing.SealError:
+            ranking = None
+        papers.append((category, tuple(ranking) if ranking is not None else None))
+        if i % PROGRESS_EVERY == 0:
+            _progress(ballot.pk, i, total)
+            if progress:
+                progress(i, total)
+    return papers
+
+
+def _restamp_sealed(ballot_id: int) -> None:
+    """Rewrites this ballot's sealed papers in a random order in one transaction, so that
+    neither their transaction ids (PostgreSQL's xmin) nor their places (ctid, SQLite's
+    rowid) still say which paper came in with which mark in the register. Touches only this
+    ballot's rows: casting in other ballots is never blocked."""
+    table = SealedBallot._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS restamp")
+        cur.execute(
+            f"CREATE TEMP TABLE restamp AS SELECT * FROM {table} WHERE ballot_id = %s ORDER BY random()",  # noqa: S608
+            [ballot_id],
+        )
+        cur.execute(f"DELETE FROM {table} WHERE ballot_id = %s", [ballot_id])  # noqa: S608
+        cur.execute(f"INSERT INTO {table} SELECT * FROM restamp")  # noqa: S608
+        cur.execute("DROP TABLE restamp")
+
+
+def ballot_count(
+    *,
+    ballot_id: int,
+    shares_given: Sequence[str] = (),
+    actor=None,
+    progress: Callable[[int, int], None] | None = None,
+    key: sealing.BallotKey | None = None,
+) -> Ballot:
+    """Opens the sealed box and counts: every paper is opened in memory, the papers are
+    written in a random order in one transaction, counted, and the key is dropped. A
+    crash part-way leaves the ballot closed and nothing written: give the shares again."""
+    ballot = Ballot.objects.get(pk=ballot_id)
+    if ballot.status != Ballot.Status.CLOSED:
+        return ballot
+    policies.count_ballot(actor, ballot)
+    if key is None:
+        key = rebuild_key(ballot, shares_given)
+    total = SealedBallot.objects.filter(ballot=ballot).count()
+    ballot = _claim(ballot.pk, total)
+    try:
+        papers = _open_all(ballot, key, total, progress)
+    except BaseException:
+        _progress(ballot.pk, 0, total, "failed", "the count stopped before anything was written")
+        raise
+    finally:
+        del key
+    secrets.SystemRandom().shuffle(papers)
+    names = list(Candidate.objects.filter(ballot=ballot).order_by("position").values_list("name", flat=True))
+    builder = BallotBuilder(names)
+    for category, ranking in papers:
+        builder.add(ranking or (), category=category)  # an unopenable paper: invalid, no preferences
+    report = count(builder.build(title=ballot.title), method=ballot.method, seats=ballot.seats)
+    with transaction.atomic():
+        batch = []
+        for category, ranking in papers:
+            batch.append(
+                Paper(
+                    ballot_id=ballot.pk,
+                    category=category,
+                    ranking=list(ranking) if ranking is not None else None,
+                )
+            )
+            if len(batch) == 5000:
+                Paper.objects.bulk_create(batch)
+                batch = []
+        Paper.objects.bulk_create(batch)
+        ballot.result = report.to_dict()
+        ballot.counted_at = timezone.now()
+        ballot.status = Ballot.Status.COUNTED
+        ballot.count_progress = {
+            "state": "done",
+            "done": total,
+            "total": total,
+            "at": timezone.now().isoformat(),
+        }
+        ballot.save(update_fields=["result", "counted_at", "status", "count_progress"])
+        audit_record(
+            actor=actor,
+            action="ballot.count",
+            target=f"ballot:{ballot.pk}",
+            rows=report.valid + report.invalid,
+            detail={"winners": report.winners},
+        )
+        transaction.on_commit(lambda: ballot_counted.send(sender=Ballot, ballot=ballot))
+    del papers
+    _restamp_sealed(ballot.pk)
+    return ballot
+
+
+def ballot_count_start(*, ballot: Ballot, shares_given: Sequence[str], actor) -> Ballot:
+    """Checks the shares now (a wrong or missing share is refused at once), then counts in a
+    thread of this process, so the key never leaves its memory; the page shows progress.
+    Tests and the CLI count in the foreground (settings.BALLOT_COUNT_IN_BACKGROUND)."""
+    policies.count_ballot(actor, ballot)
+    if ballot.status != Ballot.Status.CLOSED:
+        raise BallotError(f"only a closed ballot can be counted (this one is {ballot.get_status_display()})")
+    key = rebuild_key(ballot, shares_given)
+    if not getattr(settings, "BALLOT_COUNT_IN_BACKGROUND", True):
+        return ballot_count(ballot_id=ballot.pk, actor=actor, key=key)
+
+    def run() -> None:
+        try:
+            ballot_count(ballot_id=ballot.pk, actor=actor, key=key)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threading.Thread(target=run, name=f"count-{ballot.pk}", daemon=True).start()
+    return ballot

@@ -1,0 +1,206 @@
+"""Trustees, counting with their shares, codes that exist only where they are sent, and
+the published board that anyone can verify — and that fails when one paper is touched."""
+
+import base64
+import json
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from groundswell.accounts.models import AuditEvent, Role
+from groundswell.ballots import services
+from groundswell.ballots.models import Ballot, Elector, PublishedFile, SealedBallot, Trustee
+from groundswell.core.ballotbox import board as board_mod
+from groundswell.core.ballotbox.verify import verify_board
+from tests import factories
+from tests.ballots.factories import SHARES, close_and_count, draft_ballot, open_ballot, vote_all
+
+
+@pytest.fixture
+def ro(users):
+    return users[Role.RETURNING_OFFICER]
+
+
+@pytest.fixture
+def electorate_of_six(branches, users):
+    north, _ = branches
+    people = [factories.person(branch=north) for _ in range(4)]
+    people.append(factories.person(branch=north, category="registered_supporter"))
+    return people
+
+
+@pytest.fixture
+def three_trustees(ro, users):
+    return [ro, users[Role.NATIONAL_ADMIN], users[Role.BRANCH_ORGANISER]]
+
+
+def _two_of_three(ro, trustees, rankings=((0, 1), (1,), (2, 0), (1, 2))):
+    from django.utils import timezone
+
+    now = timezone.now()
+    ballot = services.ballot_create(
+        actor=ro,
+        title="NEC",
+        method="irv",
+        seats=1,
+        candidates=["Ann", "Bob", "Cat"],
+        eligible_categories=["member"],
+        freeze_date=now.date(),
+        opens_at=now - timezone.timedelta(hours=1),
+        closes_at=now + timezone.timedelta(days=1),
+        trustees=[t.email for t in trustees],
+        threshold=2,
+    )
+    ballot = open_ballot(ballot)
+    vote_all(ballot, rankings)
+    services.ballot_close(ballot=ballot, actor=ro, confirm=True)
+    return Ballot.objects.get(pk=ballot.pk)
+
+
+def test_two_of_three_shares_count_and_one_or_a_wrong_one_is_refused_changing_nothing(
+    ro, three_trustees, branches
+):
+    north, _ = branches
+    for _ in range(4):
+        factories.person(branch=north)
+    ballot = _two_of_three(ro, three_trustees)
+    shares = SHARES[ballot.pk]
+    assert len(shares) == 3 and len(set(shares)) == 3
+    assert Trustee.objects.filter(ballot=ballot, share_pending__isnull=True).count() == 3  # all taken
+    with pytest.raises(services.BallotError, match="2 trustees' shares are needed"):
+        services.ballot_count(ballot_id=ballot.pk, shares_given=shares[:1], actor=ro)
+    other = _two_of_three(ro, three_trustees)
+    with pytest.raises(services.BallotError, match="not one of this ballot's shares"):
+        services.ballot_count(ballot_id=ballot.pk, shares_given=[shares[0], SHARES[other.pk][1]], actor=ro)
+    typo = shares[1].split()
+    typo[7] = "zero" if typo[7] != "zero" else "acid"
+    with pytest.raises(services.BallotError, match="not one of this ballot's shares"):
+        services.ballot_count(ballot_id=ballot.pk, shares_given=[shares[0], " ".join(typo)], actor=ro)
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.CLOSED and not ballot.papers.exists() and ballot.result is None
+    counted = services.ballot_count(ballot_id=ballot.pk, shares_given=[shares[2], shares[0]], actor=ro)
+    assert counted.status == Ballot.Status.COUNTED and counted.result["valid"] == 4
+
+
+def test_a_stranger_cannot_take_a_share_and_a_trustee_takes_theirs_only_once(ro, users, three_trustees):
+    from tests.ballots.factories import draft_ballot as draft
+
+    ballot = draft(ro)
+    Trustee.objects.filter(ballot=ballot).delete()
+    for i, t in enumerate(three_trustees, 1):
+        Trustee.objects.create(ballot=ballot, user=t, index=i)
+    Ballot.objects.filter(pk=ballot.pk).update(threshold=2)
+    ballot.refresh_from_db()
+    services.ballot_open_start(ballot=ballot, actor=ro)
+    with pytest.raises(services.BallotError, match="not a trustee"):
+        services.share_download(ballot=ballot, user=users[Role.MEMBER])
+    first = services.share_download(ballot=ballot, user=users[Role.NATIONAL_ADMIN])
+    assert len(first["share"].split()) == 33 and first["trustee"] == 2
+    with pytest.raises(services.BallotError, match="no longer holds it"):
+        services.share_download(ballot=ballot, user=users[Role.NATIONAL_ADMIN])
+    assert AuditEvent.objects.filter(action="ballot.share_downloaded").count() == 1
+
+
+def test_codes_exist_only_in_what_carries_them_and_a_reissue_kills_the_old_one(ro, users, branches, client):
+    north, _ = branches
+    factories.person(branch=north, email="")
+    ballot = open_ballot(draft_ballot(ro))
+    emailed = {m.to[0]: m.body for m in mail.outbox}
+    member = users[Role.MEMBER]
+    old = next(
+        line.split(": ")[1] for line in emailed[member.person.email].splitlines() if "voting code" in line
+    )
+    assert services.elector_for_code(old).person_id == member.person.pk
+    assert not Elector.objects.filter(code_hash__icontains=old.replace("-", "")).exists()
+    elector = Elector.objects.get(ballot=ballot, person=member.person)
+    _, new = services.code_reissue(ballot=ballot, elector_id=elector.pk, actor=ro)
+    assert services.elector_for_code(old) is None and services.elector_for_code(new).pk == elector.pk
+    assert AuditEvent.objects.filter(action="ballot.code_reissued").exists()
+    services.ballot_cast(credential=new, ranking=[0])
+    with pytest.raises(services.BallotError, match="already voted"):
+        services.code_reissue(ballot=ballot, elector_id=elector.pk, actor=ro)
+    # postal codes are made when printed, once, and audited
+    client.force_login(ro)
+    first = client.post(f"/ballots/{ballot.pk}/postal.csv")
+    rows = first.content.decode().splitlines()
+    assert len(rows) == 2 and services.elector_for_code(rows[1].split(",")[4]) is not None
+    second = client.post(f"/ballots/{ballot.pk}/postal.csv")
+    assert len(second.content.decode().splitlines()) == 1  # nobody new: no code made twice
+    assert AuditEvent.objects.filter(action="ballot.postal_codes").count() == 2
+
+
+def _publish_to(ballot, ro, directory):
+    services.ballot_publish(ballot=ballot, actor=ro, confirm=True)
+    directory.mkdir()
+    for f in PublishedFile.objects.filter(ballot=ballot):
+        (directory / f.name).write_bytes(bytes(f.content))
+    return directory
+
+
+def test_the_verifier_passes_a_published_ballot_and_fails_one_paper_changed_added_or_removed(
+    ro, electorate_of_six, tmp_path
+):
+    ballot = open_ballot(draft_ballot(ro, categories=("member", "registered_supporter")))
+    trackers = vote_all(ballot, [(0, 1), (1, 2), (2, 1), (1,), (0, 2, 1), (1, 0)])
+    close_and_count(ballot, ro)
+    good = _publish_to(ballot, ro, tmp_path / "good")
+    report = verify_board(good, tracker_to_find=trackers[3])
+    assert report.ok, report.lines()
+    call_command("verify", str(good))  # the CLI agrees
+
+    lines = (good / "board.jsonl").read_text().splitlines(keepends=True)
+    other_ballot = open_ballot(draft_ballot(ro, title="Other"))
+    foreign = SealedBallot(
+        ballot=other_ballot,
+        sealed=bytes(SealedBallot.objects.filter(ballot=ballot).first().sealed),
+        tracker="f" * 64,
+    )
+
+    def tampered(name, new_lines):
+        d = tmp_path / name
+        d.mkdir()
+        for f in good.iterdir():
+            (d / f.name).write_bytes(f.read_bytes())
+        (d / "board.jsonl").write_text("".join(new_lines))
+        return verify_board(d)
+
+    entry = json.loads(lines[2])
+    raw = bytearray(base64.b64decode(entry["sealed"]))
+    raw[-1] ^= 1
+    entry["sealed"] = base64.b64encode(bytes(raw)).decode()
+    changed = [*lines[:2], json.dumps(entry) + "\n", *lines[3:]]
+    assert not tampered("changed", changed).ok
+    removed = lines[:2] + lines[3:]
+    assert not tampered("removed", removed).ok
+    extra = board_mod.Entry(0, foreign.tracker, "member", bytes(foreign.sealed), "", "").line()
+    assert not tampered("added", [*lines, extra]).ok
+    # a re-hashed forgery: the chain is rebuilt around the change, but not the manifest's head
+    triples = [
+        (json.loads(x)["tracker"], json.loads(x)["category"], base64.b64decode(json.loads(x)["sealed"]))
+        for x in lines
+    ]
+    triples.pop(1)
+    first = board_mod.genesis(ballot.pk, ballot.key_fingerprint)
+    forged = [e.line() for e in board_mod.chain(first, triples)]
+    report = tampered("rechained", forged)
+    assert not report.ok and any("head" in line for line in report.lines() if line.startswith("FAIL"))
+    with pytest.raises(CommandError):
+        call_command("verify", str(tmp_path / "removed"))
+
+
+def test_count_ballot_cli_counts_with_share_files(ro, three_trustees, branches, tmp_path):
+    north, _ = branches
+    for _ in range(3):
+        factories.person(branch=north)
+    ballot = _two_of_three(ro, three_trustees, rankings=((2,), (2, 1), (0,)))
+    files = []
+    for i, share in enumerate(SHARES[ballot.pk][:2]):
+        path = tmp_path / f"share{i}.json"
+        path.write_text(json.dumps({"share": share}))
+        files += ["--share", str(path)]
+    with pytest.raises(CommandError, match="needed"):
+        call_command("count_ballot", str(ballot.pk), *files[:2])
+    call_command("count_ballot", str(ballot.pk), *files)
+    assert Ballot.objects.get(pk=ballot.pk).result["winners"] == ["Cat"]
