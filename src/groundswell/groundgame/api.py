@@ -358,6 +358,34 @@ def canvass_contacts(request, payload: ContactsIn):
     return result
 
 
+class UndoIn(Schema):
+    id: str
+
+
+class VotedIn(Schema):
+    electors: list[int]
+
+
+@router.post("/canvass/undo", auth=ANYONE_SIGNED_IN, summary="Undo your own contact (a mistaken tap)")
+def canvass_undo(request, payload: UndoIn):
+    try:
+        undone = services.contact_undo(canvasser=request.user, contact_id=payload.id)
+    except services.ContactError as exc:
+        raise HttpError(403, str(exc)) from None
+    return {"undone": undone}
+
+
+@router.post("/canvass/voted", auth=ANYONE_SIGNED_IN, summary="Knock-up: electors who say they have voted")
+def canvass_voted(request, payload: VotedIn):
+    try:
+        return services.doorstep_voted(
+            electors=payload.electors,
+            allowed_electors=selectors.allowed_among(request.user, set(payload.electors)),
+        )
+    except services.ContactError as exc:
+        raise HttpError(403, str(exc)) from None
+
+
 @router.post("/canvass/corrections", auth=ANYONE_SIGNED_IN, summary="Report a new elector or one who moved")
 def canvass_correction(request, payload: CorrectionIn):
     try:

@@ -80,6 +80,8 @@ def walk_lists(request, ons_code: str):
             ).first()
             services.walk_list_assign(walk_list=wl, user=user, session=session)
             messages.success(request, f"{wl.name} assigned to {user}.")
+        if request.POST.get("next") == "polling_day":
+            return redirect("groundgame:polling_day", ons_code=seat.ons_code)
         return redirect("groundgame:walk_lists", ons_code=seat.ons_code)
     lists = WalkList.objects.filter(constituency=seat, kind=WalkList.Kind.CANVASS)
     district, q, status = (
@@ -237,8 +239,10 @@ def polling_day(request, ons_code: str):
         if turnout["by_hour"]
         else ""
     )
-    lists = WalkList.objects.filter(constituency=seat, kind=WalkList.Kind.KNOCKUP).select_related(
-        "polling_district"
+    lists = (
+        WalkList.objects.filter(constituency=seat, kind=WalkList.Kind.KNOCKUP)
+        .select_related("polling_district")
+        .prefetch_related("assignments__user")
     )
     knockup = (
         selectors.pledges_not_voted(seat)

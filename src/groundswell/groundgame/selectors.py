@@ -433,9 +433,10 @@ def walk_list_payload(walk_list: WalkList) -> dict:
     """A list as the doorstep app caches it: doors in order, who lives there, the last knock."""
     stops = list(walk_list.stops.select_related("household").order_by("position"))
     households = [s.household for s in stops]
-    electors = list(
-        eligible_electors(Elector.objects.filter(household__in=households)).order_by("number_sort")
-    )
+    electors = eligible_electors(Elector.objects.filter(household__in=households))
+    if walk_list.kind == WalkList.Kind.KNOCKUP:  # polling day: only pledges who have not voted
+        electors = electors.filter(pk__in=pledges_not_voted(walk_list.constituency).values("pk"))
+    electors = list(electors.order_by("number_sort"))
     latest = latest_contacts([e.pk for e in electors])
     by_household: dict[int, list[dict]] = {}
     for e in electors:

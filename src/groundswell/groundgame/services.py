@@ -310,8 +310,12 @@ def postcodes_import_codepoint(
             rows=loaded,
             detail={"areas": len(wanted), "skipped_without_point": skipped, "replace": replace},
         )
-    return {"postcodes": loaded, "areas": len(wanted), "sectors_and_districts": len(area_rows),
-            "skipped": skipped}
+    return {
+        "postcodes": loaded,
+        "areas": len(wanted),
+        "sectors_and_districts": len(area_rows),
+        "skipped": skipped,
+    }
 
 
 # -- canvass sessions -----------------------------------------------------------------------
@@ -538,6 +542,43 @@ def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] 
     }
 
 
+UNDO_MINUTES = 30
+
+
+def contact_undo(*, canvasser, contact_id: str) -> bool:
+    """Takes back a contact the canvasser tapped by mistake: only their own, and only for
+    UNDO_MINUTES after they recorded it (the doorstep app's undo, once the tap has synced).
+    Returns False when there is nothing to undo (already undone, or never arrived)."""
+    try:
+        cid = uuid.UUID(str(contact_id))
+    except ValueError:
+        raise ContactError("not a contact id") from None
+    contact = Contact.objects.filter(id=cid).first()
+    if contact is None:
+        return False
+    if contact.canvasser_id != getattr(canvasser, "pk", None):
+        raise ContactError("only the canvasser who recorded a contact can undo it")
+    if contact.received_at < timezone.now() - timezone.timedelta(minutes=UNDO_MINUTES):
+        raise ContactError(f"a contact can be undone for {UNDO_MINUTES} minutes only")
+    contact.delete()
+    return True
+
+
+def doorstep_voted(*, electors: list[int], allowed_electors: set[int] | None) -> dict:
+    """Knock-up on polling day: the canvasser at the door hears "I've voted". Marked as a
+    tellers' return from the doorstep; idempotent (one mark per elector)."""
+    refused = [e for e in electors if allowed_electors is not None and e not in allowed_electors]
+    if refused:
+        raise ContactError("that elector is not on your walk lists")
+    with transaction.atomic():
+        already = set(VoteMark.objects.filter(elector_id__in=electors).values_list("elector_id", flat=True))
+        VoteMark.objects.bulk_create(
+            [VoteMark(elector_id=e, source="doorstep") for e in set(electors) - already],
+            ignore_conflicts=True,
+        )
+    return {"marked": len(set(electors) - already), "already": len(already)}
+
+
 def correction_submit(*, canvasser, item: dict, allowed_households: set[int] | None) -> RegisterCorrection:
     household_id = int(item["household"])
     if allowed_households is not None and household_id not in allowed_households:
@@ -598,13 +639,20 @@ def tellers_record(
 
 @transaction.atomic
 def knockup_refresh(*, constituency: Constituency, doors: int = 40) -> list[WalkList]:
-    """Knock-up lists: the households of pledges not yet marked as voted, cut and routed."""
+    """Knock-up lists: the households of pledges not yet marked as voted, cut and routed.
+    Lists already handed to a canvasser are kept (the app shows only who has still not
+    voted); the rest are cut again."""
     from groundswell.groundgame.selectors import pledges_not_voted
 
-    WalkList.objects.filter(constituency=constituency, kind=WalkList.Kind.KNOCKUP).delete()
-    households = Household.objects.filter(
-        pk__in=pledges_not_voted(constituency).values("household_id")
-    ).select_related("polling_district")
+    lists = WalkList.objects.filter(constituency=constituency, kind=WalkList.Kind.KNOCKUP)
+    kept = lists.filter(assignments__isnull=False).distinct()
+    kept_households = WalkListDoor.objects.filter(walk_list__in=kept).values("household_id")
+    lists.exclude(pk__in=kept).delete()
+    households = (
+        Household.objects.filter(pk__in=pledges_not_voted(constituency).values("household_id"))
+        .exclude(pk__in=kept_households)
+        .select_related("polling_district")
+    )
     return _create_lists(
         constituency, cut_turfs(_doors(households), target=doors), WalkList.Kind.KNOCKUP, prefix="K-"
     )
