@@ -60,10 +60,16 @@ def setup(electors: int):
         freeze_date=now.date(),
         opens_at=now - timedelta(minutes=1),
         closes_at=now + timedelta(hours=2),
+        key_custody="server",  # counted at once after the close; trustees would change nothing here
     )
     Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.OPENING, in_app=True)  # no emails
     services.ballot_open(ballot_id=ballot.pk)
-    codes = list(Elector.objects.filter(ballot=ballot).values_list("credential", flat=True))
+    from django.db import transaction
+
+    with transaction.atomic():
+        codes = [
+            code for _, code in services.codes_issue(Elector.objects.filter(ballot=ballot).order_by("pk"))
+        ]
     random.Random(1).shuffle(codes)
     return Ballot.objects.get(pk=ballot.pk), codes
 
@@ -105,19 +111,19 @@ def main() -> None:
     print(doubles.line(wall))
 
     from groundswell.ballots import services
-    from groundswell.ballots.models import Ballot, CastBallot, SpentCredential
+    from groundswell.ballots.models import Ballot, SealedBallot, SpentCredential
 
     services.ballot_close(ballot=ballot, actor=None)
     t = time.perf_counter()
     counted = services.ballot_count(ballot_id=ballot.pk)
     count_s = time.perf_counter() - t
-    stored = CastBallot.objects.filter(ballot=ballot).count()
+    stored = SealedBallot.objects.filter(ballot=ballot).count()
     spent = SpentCredential.objects.filter(ballot=ballot).count()
     valid = counted.result["valid"]
     print(f"count: {valid:,} ballots counted in {count_s:.2f} s; winner {counted.result['winners']}")
     same = stored == spent == len(accepted) == len(set(accepted)) == valid
     print(
-        f"accepted {len(accepted):,}, cast ballots stored {stored:,}, credentials spent {spent:,}: "
+        f"accepted {len(accepted):,}, sealed ballots stored {stored:,}, credentials spent {spent:,}: "
         f"{'none lost, no double votes' if same and not doubles.errors else 'MISMATCH'}"
     )
     assert Ballot.objects.get(pk=ballot.pk).status == "counted"

@@ -43,6 +43,7 @@ def test_the_vote_is_sealed_in_the_browser_audited_cast_counted_and_on_the_board
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Leadership election")).to_be_visible()
     expect(page.get_by_test_id("protection")).to_contain_text("trustees")
+    expect(page.locator("#ballot-form[data-sealing=ready]")).to_be_attached()
     page.get_by_label("Preference for Cat").select_option("1")
     page.get_by_label("Preference for Ann").select_option("2")
     page.get_by_label("Preference for Bob").select_option("2")  # a mistake: two number 2s

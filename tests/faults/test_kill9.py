@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from groundswell.accounts.models import Role
-from groundswell.ballots.models import CastBallot, Elector, SpentCredential
+from groundswell.ballots.models import SealedBallot, SpentCredential
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.models import Membership, Person
@@ -79,13 +79,15 @@ def _race(server: Server, jobs: list, send, kill_after: float) -> dict:
 
 
 def test_kill9_mid_cast_never_splits_a_vote_and_a_resend_never_doubles(branches, users):
+    from tests.ballots.factories import codes as issue_codes
     from tests.ballots.factories import draft_ballot, open_ballot
 
     north, _ = branches
     for _ in range(300):
         factories.person(branch=north)
     ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER]))
-    codes = list(Elector.objects.filter(ballot=ballot).values_list("credential", flat=True))
+    elector_of = {code: elector for elector, code in issue_codes(ballot).items()}
+    codes = list(elector_of)
     server = Server().start()
 
     def cast(code):
@@ -97,7 +99,7 @@ def test_kill9_mid_cast_never_splits_a_vote_and_a_resend_never_doubles(branches,
         server.stop()
     # every vote is whole: a spent credential always has its ballot, and the other way round
     assert (
-        CastBallot.objects.filter(ballot=ballot).count()
+        SealedBallot.objects.filter(ballot=ballot).count()
         == SpentCredential.objects.filter(ballot=ballot).count()
     )
     assert "lost" in first.values() or len(first) < len(codes), "the kill came too late to test anything"
@@ -108,10 +110,10 @@ def test_kill9_mid_cast_never_splits_a_vote_and_a_resend_never_doubles(branches,
     finally:
         server.stop()
     assert set(again.values()) <= {201, 409}
-    spent = set(SpentCredential.objects.filter(ballot=ballot).values_list("credential", flat=True))
+    spent = set(SpentCredential.objects.filter(ballot=ballot).values_list("elector_id", flat=True))
     accepted = {c for c, s in first.items() if s == 201} | {c for c, s in again.items() if s in (201, 409)}
-    assert spent == accepted == set(codes)
-    assert CastBallot.objects.filter(ballot=ballot).count() == len(codes)  # one each, none doubled
+    assert spent == {elector_of[c] for c in accepted} == set(elector_of.values())
+    assert SealedBallot.objects.filter(ballot=ballot).count() == len(codes)  # one each, none doubled
 
 
 def test_kill9_mid_sync_then_the_outbox_resends_and_nothing_doubles(branches, users):

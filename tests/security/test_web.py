@@ -77,7 +77,7 @@ def test_every_csv_export_escapes_formulas(client_as, branches, users):
     assert "'" + FORMULA in _cells(admin.get("/members/export.csv"))
     ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER]))
     assert Elector.objects.filter(ballot=ballot, person=evil).exists()
-    postal = _cells(admin.get(f"/ballots/{ballot.pk}/postal.csv"))
+    postal = _cells(admin.post(f"/ballots/{ballot.pk}/postal.csv"))
     assert "'" + FORMULA in postal and "'+SUM(1)" in postal and FORMULA not in postal
 
 

@@ -9,15 +9,38 @@ from datetime import date, datetime
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.security import SessionAuth
 
 from groundswell.accounts.api_auth import roles
 from groundswell.accounts.models import Role
-from groundswell.ballots import selectors, services
-from groundswell.ballots.models import Ballot
+from groundswell.ballots import policies, selectors, services
+from groundswell.ballots.models import Ballot, Trustee
 from groundswell.core.ballotbox import sealing
 
 router = Router(tags=["ballots"])
 RUNNERS = roles(Role.RETURNING_OFFICER, Role.NATIONAL_ADMIN)
+
+
+class TrusteeAuth(SessionAuth):
+    """The session, restricted (before any input is parsed) to the trustees of the ballot in
+    the path — and its runners too, when `runners` is set (counting). Others get 403, or
+    404 where even the ballot's trustees are not to be told about (shares)."""
+
+    def __init__(self, *, runners: bool) -> None:
+        super().__init__(csrf=True)
+        self.runners = runners
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        match = getattr(request, "resolver_match", None)
+        ballot_id = (match.kwargs if match else {}).get("ballot_id")
+        if Trustee.objects.filter(ballot_id=ballot_id, user=user).exists():
+            return user
+        if self.runners and policies.can_run_ballots(user):
+            return user
+        raise HttpError(403 if self.runners else 404, "Only this ballot's trustees can do this.")
 
 
 class BallotIn(Schema):
@@ -190,7 +213,7 @@ def close_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
 
 @router.post(
     "/ballots/{ballot_id}/count",
-    auth=roles(),
+    auth=TrusteeAuth(runners=True),
     response=BallotOut,
     summary="Open the sealed box with k trustees' shares and count (trustees and returning officers)",
 )
@@ -208,7 +231,7 @@ def count_ballot(request, ballot_id: int, payload: SharesIn):
 
 @router.post(
     "/ballots/{ballot_id}/share",
-    auth=roles(),
+    auth=TrusteeAuth(runners=False),
     response=ShareOut,
     summary="A trustee takes their share of the ballot's key, once (the server then erases it)",
 )

@@ -192,10 +192,9 @@ def trustee_share(request, ballot_id: int):
 
 
 @sensitive_post_parameters()
+@login_required
 def ballot_count(request, ballot_id: int):
     """The count: k trustees give their shares (typed, or their share files)."""
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/sign-in/?next={request.path}")
     ballot = get_object_or_404(Ballot, pk=ballot_id)
     if not (
         selectors.can_run_ballots(request.user)

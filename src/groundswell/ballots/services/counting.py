@@ -4,6 +4,9 @@ server's secret), and dropped when the count is stored."""
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import os
 import secrets
 import threading
 from collections.abc import Callable, Sequence
@@ -147,24 +150,112 @@ def _progress(ballot_id: int, done: int, total: int, state: str = "running", mes
     )
 
 
+_WORKER: dict = {}  # the key and ballot in a forked decryption worker (memory only)
+
+
+def _open_chunk(chunk: list[bytes]) -> list[tuple[int, ...] | None]:
+    key, info, n = _WORKER["key"], _WORKER["info"], _WORKER["n"]
+    out: list[tuple[int, ...] | None] = []
+    for sealed in chunk:
+        try:
+            ranking = sealing.decode_ranking(sealing.open_paper(key, info, sealed), n)
+        except sealing.SealError:
+            ranking = None
+        out.append(tuple(ranking) if ranking is not None else None)
+    return out
+
+
+def _chunks(ballot: Ballot, size: int):
+    rows = SealedBallot.objects.filter(ballot=ballot).values_list("sealed", "category")
+    sealed: list[bytes] = []
+    categories: list[str] = []
+    for s, c in rows.iterator(chunk_size=size):
+        sealed.append(bytes(s))
+        categories.append(c)
+        if len(sealed) == size:
+            yield sealed, categories
+            sealed, categories = [], []
+    if sealed:
+        yield sealed, categories
+
+
 def _open_all(
     ballot: Ballot, key: sealing.BallotKey, total: int, progress: Callable[[int, int], None] | None
 ):
+    """Every sealed paper opened, in memory: (category, ranking or None). With more than one
+    core and a large box, forked workers open chunks in parallel; they inherit the key in
+    memory (nothing is written or sent anywhere) and exit when the box is open."""
     n = Candidate.objects.filter(ballot=ballot).count()
-    info = sealing.info_for(ballot.pk)
+    _WORKER.update(key=key, info=sealing.info_for(ballot.pk), n=n)
+    workers = int(getattr(settings, "BALLOT_COUNT_WORKERS", 0) or os.cpu_count() or 1)
     papers: list[tuple[str, tuple[int, ...] | None]] = []
-    rows = SealedBallot.objects.filter(ballot=ballot).values_list("sealed", "category")
-    for i, (sealed, category) in enumerate(rows.iterator(chunk_size=5000), 1):
-        try:
-            ranking = sealing.decode_ranking(sealing.open_paper(key, info, bytes(sealed)), n)
-        except sealing.SealError:
-            ranking = None
-        papers.append((category, tuple(ranking) if ranking is not None else None))
-        if i % PROGRESS_EVERY == 0:
-            _progress(ballot.pk, i, total)
-            if progress:
-                progress(i, total)
+    pool = None
+    if workers > 1 and total >= 20_000 and "fork" in multiprocessing.get_all_start_methods():
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        source = _chunks(ballot, 5000)
+        if pool is None:
+            opened = ((cats, _open_chunk(sealed)) for sealed, cats in source)
+        else:
+            pending: list = []
+
+            def parallel():
+                for sealed, cats in source:
+                    pending.append((cats, pool.apply_async(_open_chunk, (sealed,))))
+                    while len(pending) > 2 * workers:
+                        cats0, result = pending.pop(0)
+                        yield cats0, result.get()
+                while pending:
+                    cats0, result = pending.pop(0)
+                    yield cats0, result.get()
+
+            opened = parallel()
+        last = 0
+        for cats, rankings in opened:
+            papers.extend(zip(cats, rankings, strict=True))
+            if len(papers) - last >= PROGRESS_EVERY:
+                last = len(papers)
+                _progress(ballot.pk, last, total)
+                if progress:
+                    progress(last, total)
+    finally:
+        _WORKER.clear()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     return papers
+
+
+def _write_papers(ballot_id: int, papers: list) -> None:
+    """The opened papers, in the (shuffled) order given, in the caller's transaction: COPY on
+    PostgreSQL, batched inserts elsewhere."""
+    if connection.vendor == "postgresql":
+        table = Paper._meta.db_table
+        with (
+            connection.cursor() as cur,
+            cur.cursor.copy(f"COPY {table} (id, ballot_id, category, ranking) FROM STDIN") as copy,
+        ):
+            for category, ranking in papers:
+                copy.write_row(
+                    (
+                        secrets.randbits(63),
+                        ballot_id,
+                        category,
+                        json.dumps(list(ranking)) if ranking is not None else None,
+                    )
+                )
+        return
+    batch = []
+    for category, ranking in papers:
+        batch.append(
+            Paper(
+                ballot_id=ballot_id, category=category, ranking=list(ranking) if ranking is not None else None
+            )
+        )
+        if len(batch) == 5000:
+            Paper.objects.bulk_create(batch)
+            batch = []
+    Paper.objects.bulk_create(batch)
 
 
 def _restamp_sealed(ballot_id: int) -> None:
@@ -217,19 +308,7 @@ def ballot_count(
         builder.add(ranking or (), category=category)  # an unopenable paper: invalid, no preferences
     report = count(builder.build(title=ballot.title), method=ballot.method, seats=ballot.seats)
     with transaction.atomic():
-        batch = []
-        for category, ranking in papers:
-            batch.append(
-                Paper(
-                    ballot_id=ballot.pk,
-                    category=category,
-                    ranking=list(ranking) if ranking is not None else None,
-                )
-            )
-            if len(batch) == 5000:
-                Paper.objects.bulk_create(batch)
-                batch = []
-        Paper.objects.bulk_create(batch)
+        _write_papers(ballot.pk, papers)
         ballot.result = report.to_dict()
         ballot.counted_at = timezone.now()
         ballot.status = Ballot.Status.COUNTED

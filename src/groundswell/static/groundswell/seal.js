@@ -128,4 +128,5 @@ if (form && window.crypto && crypto.subtle) {
   document.getElementById('reseal-button').addEventListener('click', async () => {
     await sealAndShow(current.ranking)
   })
+  form.dataset.sealing = 'ready' // the page seals from here on (tests wait for this)
 }
