@@ -1,0 +1,60 @@
+"""Postcodes, nearest marginal, walk sheets and turf cutting on the demo database.
+
+Run against a database where `groundswell demo` has loaded (all of GB's postcodes):
+    DATABASE_URL=sqlite:///var/demo.sqlite3 .venv/bin/python bench/postcodes_turf.py
+Import time and peak RSS of Code-Point Open are measured with /usr/bin/time -v around
+`groundswell import-postcodes` (see RESULTS.md).
+"""
+
+import os
+import random
+import statistics
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.settings")
+django.setup()
+
+from groundswell.groundgame import selectors, services  # noqa: E402
+from groundswell.groundgame.models import Constituency, Postcode, WalkList  # noqa: E402
+from groundswell.groundgame.sheets import walk_sheet_pdf  # noqa: E402
+
+
+def main() -> None:
+    rng = random.Random(1)
+    n = Postcode.objects.count()
+    codes = [Postcode.objects.values_list("postcode", flat=True)[rng.randrange(n)] for _ in range(300)]
+    election = selectors.election_for()
+    selectors.nearest_marginals(latitude=52.9, longitude=-1.5, election=election)
+    times = []
+    for code in codes:
+        t = time.perf_counter()
+        place = selectors.postcode_location(code)
+        selectors.nearest_marginals(
+            latitude=place.latitude, longitude=place.longitude, election=election, nation=place.country
+        )
+        times.append(time.perf_counter() - t)
+    times.sort()
+    print(
+        f"nearest from a real postcode ({n:,} loaded): p50 {statistics.median(times) * 1000:.1f} ms, "
+        f"p99 {times[int(len(times) * 0.99) - 1] * 1000:.1f} ms"
+    )
+    lists = list(WalkList.objects.filter(constituency__ons_code="E14000662").order_by("-doors")[:10])
+    sheet = []
+    for wl in lists:
+        t = time.perf_counter()
+        walk_sheet_pdf(wl, selectors.walk_list_payload(wl))
+        sheet.append(time.perf_counter() - t)
+    print(
+        f"walk sheet PDF ({lists[0].doors} doors max): "
+        f"median {statistics.median(sheet):.2f} s, max {max(sheet):.2f} s"
+    )
+    derby = Constituency.objects.get(ons_code="E14000662")
+    t = time.perf_counter()
+    result = services.turfs_cut(constituency=derby, doors=60)
+    print(f"turfs_cut Derby North demo register: {time.perf_counter() - t:.2f} s, {result}")
+
+
+if __name__ == "__main__":
+    main()
