@@ -399,6 +399,12 @@ def _create_lists(constituency: Constituency, turfs, kind: str, prefix: str = ""
     rows = PollingDistrict.objects.select_for_update().filter(constituency=constituency)
     districts = {d.code: d.pk for d in rows}
     named = {d.code: d.lists_named for d in rows}
+    for code, name in WalkList.objects.filter(constituency=constituency).values_list(
+        "polling_district__code", "name"
+    ):  # lists made some other way (the admin, an older version) are counted too
+        tail = name.rsplit("-", 1)[-1]
+        if tail.isdigit() and code in named:
+            named[code] = max(named[code], int(tail))
     counts = dict(
         Household.objects.filter(constituency=constituency)
         .annotate(n=Count("electors"))
