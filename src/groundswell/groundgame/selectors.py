@@ -429,6 +429,18 @@ def latest_contacts(electors: list[int]) -> dict[int, Contact]:
     return {c.elector_id: c for c in newest}
 
 
+NEWEST_FIRST = [F("recorded_at").desc(), F("received_at").desc(), F("id").desc()]
+
+
+def newest_contact_per_elector(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Of `contacts`, each elector's newest: one window function in the database (on the
+    (elector, recorded_at) index), instead of reading every contact of a seat into Python.
+    All contacts are kept; the newest is the elector's current view."""
+    return contacts.annotate(
+        newest=Window(RowNumber(), partition_by=[F("elector_id")], order_by=NEWEST_FIRST)
+    ).filter(newest=1)
+
+
 def walk_list_payload(walk_list: WalkList) -> dict:
     """A list as the doorstep app caches it: doors in order, who lives there, the last knock."""
     stops = list(walk_list.stops.select_related("household").order_by("position"))
@@ -499,9 +511,7 @@ def canvass_dashboard(constituency: Constituency, *, since: datetime | None = No
     contacts = Contact.objects.filter(elector__constituency=constituency)
     if since:
         contacts = contacts.filter(received_at__gte=since)
-    latest = {}
-    for elector_id, code in contacts.order_by("recorded_at").values_list("elector_id", "code"):
-        latest[elector_id] = code
+    latest = dict(newest_contact_per_elector(contacts).values_list("elector_id", "code"))
     shares: dict[str, int] = {}
     for code in latest.values():
         shares[code] = shares.get(code, 0) + 1
@@ -526,28 +536,26 @@ def canvass_dashboard(constituency: Constituency, *, since: datetime | None = No
 def pledges_not_voted(constituency: Constituency, party: str | None = None) -> QuerySet[Elector]:
     """Electors whose current intention is our party or who pledged, and who have not voted."""
     party = party or settings.GROUNDSWELL_PARTY
-    latest: dict[int, tuple[str, bool]] = {}
-    for elector_id, code, pledged in (
-        Contact.objects.filter(elector__constituency=constituency)
-        .order_by("recorded_at")
-        .values_list("elector_id", "code", "pledged")
-    ):
-        latest[elector_id] = (code, pledged)
-    pledges = [e for e, (code, pledged) in latest.items() if code == party or pledged]
+    pledges = [
+        e
+        for e, code, pledged in newest_contact_per_elector(
+            Contact.objects.filter(elector__constituency=constituency)
+        ).values_list("elector_id", "code", "pledged")
+        if code == party or pledged
+    ]
     return eligible_electors(Elector.objects.filter(pk__in=pledges, vote_mark__isnull=True))
 
 
 def knockup_turnout(constituency: Constituency, party: str | None = None) -> dict:
     """Pledges and how many of them have voted, hour by hour through polling day."""
     party = party or settings.GROUNDSWELL_PARTY
-    latest: dict[int, tuple[str, bool]] = {}
-    for elector_id, code, pledged in (
-        Contact.objects.filter(elector__constituency=constituency)
-        .order_by("recorded_at")
-        .values_list("elector_id", "code", "pledged")
-    ):
-        latest[elector_id] = (code, pledged)
-    pledges = [e for e, (code, pledged) in latest.items() if code == party or pledged]
+    pledges = [
+        e
+        for e, code, pledged in newest_contact_per_elector(
+            Contact.objects.filter(elector__constituency=constituency)
+        ).values_list("elector_id", "code", "pledged")
+        if code == party or pledged
+    ]
     marks = list(VoteMark.objects.filter(elector_id__in=pledges).values_list("marked_at", flat=True))
     by_hour: dict[str, int] = {}
     for m in sorted(marks):
@@ -563,14 +571,19 @@ def knockup_turnout(constituency: Constituency, party: str | None = None) -> dic
 def canvass_analytics(constituency: Constituency) -> dict:
     """Current intentions (latest contact per elector) by district and overall, the contact
     rate, what last time's UKIP voters say now, and the last result to compare with."""
-    rows = list(
-        Contact.objects.filter(elector__constituency=constituency)
-        .order_by("recorded_at")
-        .values_list("elector_id", "code", "previous_vote", "elector__polling_district__code")
+    seat_contacts = Contact.objects.filter(elector__constituency=constituency)
+    # the newest previous vote anyone recorded, even when the newest contact left it blank
+    previous_votes = dict(
+        newest_contact_per_elector(seat_contacts.exclude(previous_vote="")).values_list(
+            "elector_id", "previous_vote"
+        )
     )
-    latest: dict[int, tuple[str, str, str]] = {}
-    for elector_id, code, previous, district in rows:
-        latest[elector_id] = (code, previous or latest.get(elector_id, ("", "", ""))[1], district)
+    latest: dict[int, tuple[str, str, str]] = {
+        elector_id: (code, previous_votes.get(elector_id, ""), district)
+        for elector_id, code, district in newest_contact_per_elector(seat_contacts).values_list(
+            "elector_id", "code", "elector__polling_district__code"
+        )
+    }
     parties = set(Contact.PARTIES) | {"DK", "WS", "AG"}
     overall: dict[str, int] = {}
     by_district: dict[str, dict[str, int]] = {}

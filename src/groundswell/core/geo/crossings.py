@@ -77,9 +77,12 @@ def travel_km(
     nations_arr = np.asarray(nations, dtype=object)
     for away in set(nations) - {home, ""}:
         idx = np.nonzero(nations_arr == away)[0]
+        legs = _legs(home, away)
+        if not legs:  # a nation we know no crossing to (or an unknown name): as the crow flies
+            continue
         best = np.full(len(idx), np.inf)
         names = [""] * len(idx)
-        for path in _legs(home, away):
+        for path in legs:
             first, last = path[0], path[-1]
             d = (
                 haversine_km(lat, lon, first[1], first[2])
