@@ -159,3 +159,9 @@ def test_reloading_some_areas_keeps_the_others(db, tmp_path):
     assert part["areas"] == 2 and Postcode.objects.count() == n
     with pytest.raises(services.GroundGameError, match="no postcode area QQ"):
         services.postcodes_import_codepoint(path=path, areas=["QQ"])
+
+
+def test_the_attribution_shown_on_pages_is_the_licence_text():
+    from django.template.loader import render_to_string
+
+    assert codepoint.ATTRIBUTION in render_to_string("groundgame/_postcode_attribution.html")
