@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/count.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/import_members.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/import_postcodes.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/pages.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/load/ballot_close.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/load/polling_day.py
