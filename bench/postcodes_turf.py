@@ -10,6 +10,7 @@ import os
 import random
 import statistics
 import time
+from pathlib import Path
 
 import django
 
@@ -42,10 +43,30 @@ def main() -> None:
     )
     lists = list(WalkList.objects.filter(constituency__ons_code="E14000662").order_by("-doors")[:10])
     typical = list(WalkList.objects.filter(constituency__ons_code="E14000662", doors__range=(55, 65))[:10])
+    # baseline: the sheet as main had it (one table row per person, ten tick-box cells a row)
+    from django.template import engines
+    from weasyprint import HTML
+
+    from groundswell.groundgame.sheets import walk_sheet_svg
+
+    old = engines["django"].from_string((Path(__file__).parent / "baseline_walk_sheet.html").read_text())
+    walk_sheet_pdf(typical[0], selectors.walk_list_payload(typical[0]))  # warm fonts
+    ours, base = [], []
     for wl in typical:
+        payload = selectors.walk_list_payload(wl)
         c = time.process_time()
-        walk_sheet_pdf(wl, selectors.walk_list_payload(wl))
-        print(f"  60-door sheet {wl.name}: {time.process_time() - c:.2f} s CPU")
+        walk_sheet_pdf(wl, payload)
+        ours.append(time.process_time() - c)
+        c = time.process_time()
+        html = old.render(
+            {"wl": wl, "payload": payload, "codes": selectors.SHEET_CODES, "route": walk_sheet_svg(payload)}
+        )
+        HTML(string=html).write_pdf()
+        base.append(time.process_time() - c)
+    print(
+        f"60-door sheets, CPU: ours median {statistics.median(ours):.2f} s (max {max(ours):.2f}); "
+        f"main's template median {statistics.median(base):.2f} s (max {max(base):.2f})"
+    )
     sheet, cpu = [], []
     for wl in lists:
         t, c = time.perf_counter(), time.process_time()
