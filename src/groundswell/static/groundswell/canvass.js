@@ -159,8 +159,9 @@
         buttons.appendChild(codeButton(list, person, "NI", "Not in", {}));
         buttons.appendChild(codeButton(list, person, "LAB", "Needs a lift", {pledged: true, lift: true}));
       } else {
+        var current = now || (person.last && person.last.code) || "";
         QUICK.forEach(function (code) {
-          buttons.appendChild(codeButton(list, person, code, code, {}, now && now.indexOf(code) === 0));
+          buttons.appendChild(codeButton(list, person, code, code, {}, current.split(" ")[0] === code));
         });
         buttons.appendChild(codeButton(list, person, "LAB", "Pledge", {pledged: true}));
         var more = el("button", {"type": "button", "aria-label": "More for " + person.name}, "More…");
@@ -367,6 +368,10 @@
       var index = $("index");
       index.hidden = !index.hidden;
       this.setAttribute("aria-expanded", String(!index.hidden));
+      if (!index.hidden) {
+        var here = index.querySelector("li.here");
+        (here || index).scrollIntoView({block: "center"});
+      }
     });
     $("list-pick").addEventListener("change", function () {
       var id = Number(this.value);
