@@ -22,3 +22,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"groundswell-test-{os.getpid()}.sqlite3")
     }
 BALLOT_COUNT_IN_BACKGROUND = False  # count in the request, so a test sees the result at once
+
+# The lock-out race test runs its server with the production hasher (so that checking a
+# password takes as long as in production: the window the race needs), counting each check.
+if os.environ.get("GROUNDSWELL_PASSWORD_CHECKS"):
+    PASSWORD_HASHERS = ["tests.hashers.CountingArgon2PasswordHasher"]

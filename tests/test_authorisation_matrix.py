@@ -57,7 +57,9 @@ MATRIX = [
     ("post", "/ballots/{ballot}/close/", RUNNERS, 403),
     ("post", "/ballots/{ballot}/publish/", RUNNERS, 403),
     ("post", "/ballots/{ballot}/postal.csv", RUNNERS, 403),
+    ("post", "/ballots/{ballot}/reissue/", RUNNERS, 403),
     ("get", "/ballots/{ballot}/share/", (RO,), 404),  # the ballot's one trustee
+    ("get", "/ballots/trustee/", ALL, 403),
     ("get", "/ballots/{ballot}/count/", RUNNERS, 404),
     ("get", "/ballots/{published}/audit/", PUBLIC, None),
     ("get", "/ballots/{published}/results/", PUBLIC, None),
@@ -74,6 +76,7 @@ MATRIX = [
     ("post", "/api/ballots/{ballot}/close", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/publish", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/count", RUNNERS, 403),
+    ("post", "/api/ballots/{ballot}/reissue", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/share", (RO,), 404),
     ("post", "/api/ballots/{published}/audit", PUBLIC, None),
     ("post", "/api/vote", PUBLIC, None),
@@ -203,8 +206,46 @@ FILL = {
 PUBLIC_OR_DJANGO = ("accounts/", "admin/", "api/docs", "api/openapi.json")
 
 
+@pytest.fixture(scope="module")
+def matrix_data(django_db_setup, django_db_blocker):
+    """The people, branches and objects every row of the matrix talks about, built once for
+    the module (not once for each of its ~750 tests) inside a transaction that is rolled
+    back at the end. Each test still runs in its own savepoint (pytest-django's `db`), so a
+    POST that closes a ballot or erases a person is undone before the next test."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            north = factories.branch("E14000662", "Derby North")
+            south = factories.branch("E14000663", "Derby South")
+            member_person = factories.person(branch=north, first_name="Mo", last_name="Member")
+            users = {
+                Role.MEMBER: factories.user(Role.MEMBER, person=member_person),
+                Role.CANVASSER: factories.user(Role.CANVASSER),
+                Role.BRANCH_ORGANISER: factories.user(Role.BRANCH_ORGANISER, branch=north),
+                Role.RETURNING_OFFICER: factories.user(Role.RETURNING_OFFICER),
+                Role.NATIONAL_ADMIN: factories.user(Role.NATIONAL_ADMIN),
+            }
+            data = {"users": users, "objects": _objects((north, south), users)}
+            yield data
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def objects(branches, users):
+def users(db, matrix_data):
+    return matrix_data["users"]
+
+
+@pytest.fixture
+def objects(db, matrix_data):
+    return matrix_data["objects"]
+
+
+def _objects(branches, users):
     north, south = branches
     from groundswell.members.models import DuplicateCandidate
     from tests.ballots.factories import draft_ballot, published_ballot

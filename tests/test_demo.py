@@ -12,6 +12,15 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     out = capsys.readouterr().out
     assert "admin@demo.groundswell.local" in out and "groundswell-demo" in out
     assert "voting code" in out
+    # the open ballot's trustees' shares are printed, and any two of them count it
+    shares = [
+        line.split(": ", 1)[1].strip() for line in out.splitlines() if line.strip().startswith("trustee ")
+    ]
+    assert len(shares) == 3 and all(len(s.split()) == 33 for s in shares)
+    from groundswell.ballots import services
+
+    open_ballot = Ballot.objects.get(in_app=False, status="open")
+    assert services.rebuild_key(open_ballot, shares[1:]).fingerprint == open_ballot.key_fingerprint
     assert Branch.objects.count() == 650
     assert Branch.objects.get(ons_code="E14000662").name == "Derby North"
     people = Person.objects.count()

@@ -7,6 +7,7 @@ writes), so every endpoint applies the same role checks as its page.
 from ninja import NinjaAPI
 
 from groundswell.accounts.api_auth import RoleSessionAuth
+from groundswell.accounts.policies import Refused
 from groundswell.ballots.api import router as ballots_router
 from groundswell.events.api import router as events_router
 from groundswell.groundgame.api import router as groundgame_router
@@ -27,3 +28,9 @@ api.add_router("/", groundgame_router)
 api.add_router("/", motions_router)
 api.add_router("/", events_router)
 api.add_router("/", mailouts_router)
+
+
+@api.exception_handler(Refused)
+def refused(request, exc: Refused):
+    """Every policy's refusal, answered with the status it carries (the one mapping for the API)."""
+    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status)

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "groundswell.web.middleware.DatabaseTroubleMiddleware",
+    "groundswell.web.middleware.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "groundswell.urls"
@@ -126,8 +127,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = HOME / "static"  # created by config.prepare_home when a command runs
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -38,11 +38,26 @@ def test_repeated_failures_lock_the_account_out_with_a_clear_message(client, use
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lock_out_applies_from_another_address_too(client, users):
-    email = users[Role.MEMBER].email
+def test_nobody_can_lock_an_account_out_from_elsewhere(client, users):
+    """The adversary sends five wrong passwords for the returning officer's address on the
+    night: the lock is on their (account, address) pair, and the officer still signs in."""
+    email = users[Role.RETURNING_OFFICER].email
     for _ in range(5):
         sign_in(client, email, "wrong", address="10.0.0.1")
-    assert "Too many failed sign-ins" in sign_in(Client(), email, PASSWORD, "10.9.9.9").content.decode()
+    assert "Too many failed sign-ins" in sign_in(Client(), email, PASSWORD, "10.0.0.1").content.decode()
+    assert sign_in(Client(), email, PASSWORD, "10.9.9.9").status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_bounded(db, users):
+    """A password sprayer on one address: 20 failures across accounts and the address stops."""
+    emails = [f"target{n}@example.org" for n in range(10)]
+    for email in emails:
+        user_create(email=email, password=PASSWORD)
+    for email in emails * 2:
+        sign_in(Client(), email, "wrong", address="10.6.6.6")
+    response = sign_in(Client(), users[Role.MEMBER].email, PASSWORD, "10.6.6.6")
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert sign_in(Client(), users[Role.MEMBER].email, PASSWORD, "10.7.7.7").status_code == 302
 
 
 def test_a_success_before_the_limit_resets_the_count(client, users):

@@ -50,3 +50,10 @@ def test_a_code_for_a_ballot_not_yet_open_says_when_it_opens(client, users):
 def test_an_unknown_code_is_refused(client, db):
     response = client.post("/vote/", {"code": "NOPE-NOPE"})
     assert response.status_code == 400 and "not valid" in response.content.decode()
+
+
+def test_a_choice_that_is_not_on_the_paper_is_explained_not_a_server_error(client, users):
+    ballot = open_ballot(draft_ballot(users[Role.RETURNING_OFFICER], method="fptp"))
+    client.post("/vote/", {"code": code_for(ballot, Elector.objects.filter(ballot=ballot).first().person)})
+    response = client.post("/vote/ballot/", {"choice": "99"})
+    assert response.status_code == 400 and "Choose one candidate" in response.content.decode()

@@ -15,6 +15,17 @@ from tests.browser.test_motion_flow import signed_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _emailed_link(page, address: str) -> str:
+    """A public reply's link comes by email (never in the page that took the address): open it."""
+    import re
+
+    body = next(m.body for m in reversed(mail.outbox) if m.to == [address])
+    link = re.search(r"https?://\S+/events/reply/\S+/", body).group(0)
+    path = link[link.index("/events/") :]
+    page.goto(path)
+    return page.url
+
+
 def test_event_reply_waiting_list_and_mail_out(browser, live_server):
     north = factories.branch("E14000662", "Derby North")
     organiser = factories.user("branch_organiser", branch=north)
@@ -40,14 +51,16 @@ def test_event_reply_waiting_list_and_mail_out(browser, live_server):
     visitor.get_by_label("Your name").fill("Jo")
     visitor.get_by_label("Email").fill("jo@example.org")
     visitor.get_by_role("button", name="Reply: I'm going").click()
+    expect(visitor.get_by_text("We have emailed the link to your reply")).to_be_visible()
+    jo_reply = _emailed_link(visitor, "jo@example.org")
     expect(visitor.get_by_test_id("rsvp-status")).to_have_text("Going")
-    jo_reply = visitor.url
 
     late = browser.new_context(base_url=live_server.url).new_page()
     late.goto(event_url)
     late.get_by_label("Your name").fill("Al")
     late.get_by_label("Email").fill("al@example.org")
     late.get_by_role("button", name="Join the waiting list").click()
+    _emailed_link(late, "al@example.org")
     expect(late.get_by_test_id("rsvp-status")).to_have_text("On the waiting list")
     expect(late.get_by_text("number 1 in the queue")).to_be_visible()
 

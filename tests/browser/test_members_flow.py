@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from groundswell.accounts.models import Role
@@ -29,12 +30,13 @@ def test_sign_in_with_a_wrong_password_shows_an_error_then_the_right_one_works(p
 
 def test_upload_with_three_bad_rows_lists_them_then_the_fixed_file_imports(page, sign_in, users, tmp_path):
     sign_in(users[Role.BRANCH_ORGANISER])
+    today = timezone.localdate()  # an organiser's new members join today (members.policies)
     bad_rows = [
-        row("N1", "Grace", "Hopper", "grace@example.org"),
-        row("N2", "Alan", "Turing", "alan@example.org", joined="31/12/2015"),
-        row("N3", "Katherine", "Johnson", "kj@", postcode="DE22 1AB"),
-        row("N4", "Dorothy", "Vaughan", "dv@example.org", category="comrade"),
-        row("N5", "Mary", "Jackson", "mj@example.org"),
+        row("N1", "Grace", "Hopper", "grace@example.org", joined=today.isoformat()),
+        row("N2", "Alan", "Turing", "alan@example.org", joined=today.strftime("%d/%m/%Y")),
+        row("N3", "Katherine", "Johnson", "kj@", postcode="DE22 1AB", joined=today.isoformat()),
+        row("N4", "Dorothy", "Vaughan", "dv@example.org", category="comrade", joined=today.isoformat()),
+        row("N5", "Mary", "Jackson", "mj@example.org", joined=today.isoformat()),
     ]
     bad = write_csv(tmp_path / "members.csv", bad_rows)
     page.goto("/members/import/")
@@ -51,7 +53,7 @@ def test_upload_with_three_bad_rows_lists_them_then_the_fixed_file_imports(page,
     assert not Membership.objects.filter(membership_number__startswith="N").exists()
 
     fixed_rows = [r[:] for r in bad_rows]
-    fixed_rows[1][9] = "2015-12-31"
+    fixed_rows[1][9] = today.isoformat()
     fixed_rows[2][3] = "kj@example.org"
     fixed_rows[3][7] = "member"
     fixed = write_csv(tmp_path / "members-fixed.csv", fixed_rows)

@@ -187,12 +187,16 @@ def test_calendar_page_shows_the_month(client, branch, organiser):
     assert b"Watch party" not in client.get("/events/?month=2001-01").content
 
 
-def test_public_reply_and_cancel_without_an_account(client, branch, organiser):
+def test_public_reply_and_cancel_without_an_account(
+    client, branch, organiser, django_capture_on_commit_callbacks
+):
     event = make_event(organiser, branch, capacity=1)
-    response = client.post(f"/events/{event.pk}/rsvp/", {"name": "Jo", "email": "jo@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/events/{event.pk}/rsvp/", {"name": "Jo", "email": "jo@example.org"})
     rsvp = Rsvp.objects.get(email_key="jo@example.org")
-    assert response.status_code == 302 and response["Location"] == f"/events/reply/{rsvp.token}/"
-    assert b"Going" in client.get(response["Location"]).content
+    assert response.status_code == 302 and response["Location"] == f"/events/{event.pk}/"
+    assert f"/events/reply/{rsvp.token}/" in mail.outbox[-1].body  # the link goes by email
+    assert b"Going" in client.get(f"/events/reply/{rsvp.token}/").content
     client.post(f"/events/reply/{rsvp.token}/cancel/")
     assert Rsvp.objects.get(pk=rsvp.pk).status == "cancelled"
 

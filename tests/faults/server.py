@@ -40,9 +40,10 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn (one worker, several threads) on the test database, killable with SIGKILL."""
+    """gunicorn (one worker by default, several threads) on the test database, killable with SIGKILL."""
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -57,7 +58,7 @@ class Server:
                 "-k",
                 "gthread",
                 "-w",
-                "1",
+                str(self.workers),
                 "--threads",
                 "8",
                 "--log-level",

@@ -122,7 +122,10 @@ def test_same_name_and_postcode_with_other_email_is_flagged_as_a_possible_duplic
 
 def test_an_organiser_cannot_import_into_another_branch(tmp_path, branches):
     north, _ = branches
-    path = write_csv(tmp_path / "x.csv", [row("L1"), row("L2", branch="E14000663")])
+    today = date.today().isoformat()  # an organiser's new members join today (members.policies)
+    path = write_csv(
+        tmp_path / "x.csv", [row("L1", joined=today), row("L2", branch="E14000663", joined=today)]
+    )
     result = members_import(path=path, allowed_branch_ids=frozenset({north.pk}))
     assert not result.ok
     assert [(e.line, e.column) for e in result.errors] == [(3, "branch")]

@@ -328,6 +328,8 @@ def test_the_receipt_is_shown_once_and_never_kept_in_the_session(
         services.motion_support(user=people[2], motion=motion)
     motion.refresh_from_db()
     client.force_login(people[1])
+    before = client.get(f"/motions/{motion.pk}/").content.decode()
+    assert "whoever runs the server could" in before  # the vote says which protection it has
     page = client.post(f"/motions/{motion.pk}/vote/{motion.ballot_id}/", {"choice": "Against"})
     tracker = SealedBallot.objects.get(ballot=motion.ballot).tracker
     assert page.status_code == 200 and tracker in page.content.decode()

@@ -18,7 +18,9 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "is_active", "last_login"]
     search_fields = ["email", "display_name"]
-    readonly_fields = ["last_login", "date_joined"]
+    # staff and superuser follow the national admin role, given and taken through the audited
+    # role services (the Roles below): never ticked here, where nothing would record it
+    readonly_fields = ["last_login", "date_joined", "is_staff", "is_superuser"]
     raw_id_fields = ["person"]
     inlines = [RoleInline]
     fieldsets = (

@@ -30,3 +30,13 @@ class RoleSessionAuth(SessionAuth):
 
 def roles(*names: str) -> RoleSessionAuth:
     return RoleSessionAuth(*names)
+
+
+def csrf_if_signed_in(request) -> None:
+    """An endpoint open to anyone (auth=None) still acts as the signed-in user when the
+    session cookie comes with the request, so it needs the CSRF check a cookie needs:
+    otherwise any web page could make a member's browser write in their name."""
+    from ninja.utils import check_csrf
+
+    if getattr(request.user, "is_authenticated", False) and check_csrf(request) is not None:
+        raise HttpError(403, "CSRF check failed: send the X-CSRFToken header")

@@ -128,6 +128,10 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(max_length=254, blank=True, help_text="kept if the account goes")
+    actor_salt = models.CharField(max_length=32, blank=True, help_text="cleared when the actor is erased")
+    actor_commit = models.CharField(
+        max_length=64, blank=True, help_text="salted hash of the label: what the chain covers of the actor"
+    )
     action = models.CharField(max_length=64, db_index=True)
     target = models.CharField(max_length=300, blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True)
@@ -142,10 +146,12 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
 
     def chained_fields(self) -> dict:
-        """What the hash covers (not the actor's key, which is cleared if the account goes)."""
+        """What the hash covers (not the actor's key, which is cleared if the account goes).
+        Entries since the commitment was introduced cover the actor's commitment, so their
+        label can be pseudonymised on erasure; older entries cover the label itself."""
         return {
             "at": self.at.astimezone(UTC).isoformat(),
-            "actor": self.actor_label,
+            "actor": f"commit:{self.actor_commit}" if self.actor_commit else self.actor_label,
             "action": self.action,
             "target": self.target,
             "rows": self.rows,

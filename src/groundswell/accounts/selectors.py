@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from groundswell.accounts.models import AuditEvent, Role, RoleAssignment
-from groundswell.core.audit import Broken, first_break
+from groundswell.core.audit import Broken, actor_commitment, first_break
 
 
 def user_roles(user) -> frozenset[str]:
@@ -52,7 +52,10 @@ def audit_verify(*, chunk: int = 5000) -> tuple[int, Broken | None]:
             if not rows:
                 return
             for e in rows:
-                yield e.pk, e.prev_hash, e.hash, e.chained_fields()
+                fields = e.chained_fields()
+                if e.actor_salt and actor_commitment(e.actor_salt, e.actor_label) != e.actor_commit:
+                    fields = {**fields, "actor": "(label does not match its commitment)"}  # fails the hash
+                yield e.pk, e.prev_hash, e.hash, fields
             last_id = rows[-1].pk
 
     return first_break(entries())

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from groundswell.accounts.models import AuditEvent, LoginThrottle, Role, RoleAssignment, User
-from groundswell.core.audit import GENESIS, entry_hash
+from groundswell.core.audit import GENESIS, actor_commitment, entry_hash
 
 
 @transaction.atomic
@@ -68,9 +70,12 @@ def audit_record(
         label = actor.email
     else:
         actor = None
+    salt = secrets.token_hex(16)
     event = AuditEvent(
         actor=actor,
         actor_label=label,
+        actor_salt=salt,
+        actor_commit=actor_commitment(salt, label),
         action=action,
         target=target,
         rows=rows,
@@ -89,54 +94,106 @@ def audit_record(
     return event
 
 
+def audit_pseudonymise(*, user, label: str) -> int:
+    """Erasure: entries by this account (or under this label) keep their place in the chain
+    but no longer say who: the label and its salt are cleared; the commitment the chain covers
+    stays, so `audit verify` still passes. (Entries written before commitments existed cover
+    the label itself and are left as they are.)"""
+    qs = AuditEvent.objects.exclude(actor_commit="")
+    by_label = qs.filter(actor_label=label) if label else qs.none()
+    ids = set(by_label.values_list("pk", flat=True))
+    if user is not None:
+        ids |= set(qs.filter(actor=user).values_list("pk", flat=True))
+    return AuditEvent.objects.filter(pk__in=ids).update(actor_label="(erased)", actor_salt="")
+
+
 AUDIT_LOCK = 0x61756474  # "audt": the advisory lock key of the audit chain
 
 
 # -- login throttling ---------------------------------------------------------------------
+#
+# Failures are counted per (account, client address) pair, and per client address. The pair
+# is locked after LOGIN_MAX_FAILURES: someone guessing from one place stops there, and nobody
+# can lock the returning officer out from elsewhere on the night (their own address still
+# signs in). The address is bounded too (four times the limit, across every account), so a
+# password sprayer on one address is stopped. An attempt is counted *before* its password is
+# checked, by one conditional UPDATE per key, so simultaneous tries cannot all slip under
+# the limit: the 6th of 25 parallel tries is refused without its password being looked at.
 
 
-def _throttle_keys(email: str, address: str | None) -> list[str]:
-    keys = [f"email:{email.strip().lower()}"]
+def _pair_key(email: str, address: str | None) -> str:
+    return f"pair:{email.strip().lower()}|{address or '-'}"
+
+
+def _throttle_limits(email: str, address: str | None) -> list[tuple[str, int]]:
+    keys = [(_pair_key(email, address), settings.LOGIN_MAX_FAILURES)]
     if address:
-        keys.append(f"addr:{address}")
+        keys.append((f"addr:{address}", settings.LOGIN_MAX_FAILURES * 4))
     return keys
 
 
 def login_locked_until(*, email: str, address: str | None):
-    """When the lock-out on this email or client address ends, or None if not locked."""
+    """When the lock-out on this account from this address (or on the address) ends, or None."""
     now = timezone.now()
-    until = (
-        LoginThrottle.objects.filter(key__in=_throttle_keys(email, address), locked_until__gt=now)
+    keys = [k for k, _ in _throttle_limits(email, address)]
+    return (
+        LoginThrottle.objects.filter(key__in=keys, locked_until__gt=now)
         .order_by("-locked_until")
         .values_list("locked_until", flat=True)
         .first()
     )
-    return until
 
 
-@transaction.atomic
-def login_failure_record(*, email: str, address: str | None) -> None:
-    """Counts a failed sign-in; locks the key out once the failures reach the limit.
+class SignInLocked(Exception):
+    def __init__(self, until) -> None:
+        self.until = until
+        super().__init__(f"locked until {until}")
 
-    A client address gets four times the allowance of one account, so a shared office
-    address is not locked out by one person's typos, but a password sprayer still is.
-    """
+
+def login_attempt_begin(*, email: str, address: str | None) -> None:
+    """Counts one sign-in attempt before its password is checked; raises SignInLocked when the
+    pair or the address is at its limit (then nothing is counted and no password is checked).
+    Each key is one conditional UPDATE, atomic on SQLite and PostgreSQL alike."""
     now = timezone.now()
-    window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    for key in _throttle_keys(email, address):
-        limit = settings.LOGIN_MAX_FAILURES * (4 if key.startswith("addr:") else 1)
-        row, _ = LoginThrottle.objects.select_for_update().get_or_create(key=key)
-        if now - row.window_started_at > window:
-            row.failures = 0
-            row.window_started_at = now
-        row.failures += 1
-        if row.failures >= limit:
-            row.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-        row.save()
+    stale = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    lockout = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    refused_key = None
+    with transaction.atomic():
+        for key, limit in _throttle_limits(email, address):
+            LoginThrottle.objects.bulk_create(
+                [LoginThrottle(key=key, window_started_at=now)], ignore_conflicts=True
+            )
+            LoginThrottle.objects.filter(key=key, window_started_at__lt=stale).exclude(
+                locked_until__gt=now
+            ).update(failures=0, window_started_at=now, locked_until=None)
+            counted = (
+                LoginThrottle.objects.filter(key=key, failures__lt=limit)
+                .exclude(locked_until__gt=now)
+                .update(failures=F("failures") + 1)
+            )
+            if not counted:
+                refused_key = key
+                transaction.set_rollback(True)  # the other key's count is undone with it
+                break
+    if refused_key is not None:
+        until = LoginThrottle.objects.filter(key=refused_key).values_list("locked_until", flat=True).first()
+        raise SignInLocked(until if until and until > now else now + lockout)
 
 
-def login_success_record(*, email: str) -> None:
-    LoginThrottle.objects.filter(key=f"email:{email.strip().lower()}").update(failures=0, locked_until=None)
+def login_failure_record(*, email: str, address: str | None) -> None:
+    """The attempt (already counted) failed: a key that reached its limit is locked."""
+    now = timezone.now()
+    for key, limit in _throttle_limits(email, address):
+        LoginThrottle.objects.filter(key=key, failures__gte=limit, locked_until__isnull=True).update(
+            locked_until=now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+        )
+
+
+def login_success_record(*, email: str, address: str | None = None) -> None:
+    """The attempt succeeded: the pair starts again, and it does not count against the address."""
+    LoginThrottle.objects.filter(key=_pair_key(email, address)).update(failures=0, locked_until=None)
+    if address:
+        LoginThrottle.objects.filter(key=f"addr:{address}", failures__gt=0).update(failures=F("failures") - 1)
 
 
 @transaction.atomic

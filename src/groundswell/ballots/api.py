@@ -122,6 +122,15 @@ class ShareOut(Schema):
     share: str
 
 
+class ReissueIn(Schema):
+    who: str  # the elector's email address or membership number
+
+
+class ReissueOut(Schema):
+    emailed: bool
+    code: str | None  # only when the elector has no email address: print it, it is stored nowhere
+
+
 class AuditIn(Schema):
     ranking: list[int]
     ephemeral_ikm: str
@@ -252,7 +261,22 @@ def take_share(request, ballot_id: int):
     summary="Publish the result, the board and the papers (cannot be undone: confirm: true)",
 )
 def publish_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
-    return _act(request, ballot_id, services.ballot_publish, confirm=bool(payload and payload.confirm))
+    return _act(request, ballot_id, services.ballot_publish_start, confirm=bool(payload and payload.confirm))
+
+
+@router.post(
+    "/ballots/{ballot_id}/reissue",
+    auth=RUNNERS,
+    response=ReissueOut,
+    summary="Reissue a lost voting code (the old one stops working; audited)",
+)
+def reissue_code(request, ballot_id: int, payload: ReissueIn):
+    ballot = _ballot(request, ballot_id)
+    try:
+        _, code = services.code_reissue_and_send(ballot=ballot, who=payload.who, actor=request.user)
+    except services.BallotError as exc:
+        raise HttpError(exc.status, str(exc)) from None
+    return ReissueOut(emailed=code is None, code=services.format_credential(code) if code else None)
 
 
 @router.post(

@@ -5,3 +5,6 @@ class BallotsConfig(AppConfig):
     name = "groundswell.ballots"
     label = "ballots"
     verbose_name = "Ballots"
+
+    def ready(self) -> None:
+        from groundswell.ballots import personal_data  # noqa: F401 -- registers what ballots hold about a person

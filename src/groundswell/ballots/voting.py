@@ -64,14 +64,14 @@ def _parse_ranking(request, ballot: Ballot, count: int) -> tuple[list[int], dict
     """The ranking from the form, the marks as given (to show again), and any problem."""
     if ballot.method == Ballot.Method.FPTP:
         choice = request.POST.get("choice", "")
-        if not choice.isdigit():
+        if not choice.isdigit() or not 0 <= int(choice) < count:
             return [], {}, "Choose one candidate."
         return [int(choice)], {int(choice): 1}, ""
     marks: dict[int, int] = {}
     for position in range(count):
         value = request.POST.get(f"rank_{position}", "")
         if value:
-            marks[position] = int(value) if value.isdigit() else 0
+            marks[position] = int(value) if value.isdigit() and len(value) < 4 else 0
     numbers = sorted(marks.values())
     if not numbers:
         return [], marks, "Put a 1 beside your first choice."

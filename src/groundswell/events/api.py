@@ -9,9 +9,9 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from groundswell.accounts.api_auth import roles
+from groundswell.accounts.api_auth import csrf_if_signed_in, roles
 from groundswell.accounts.models import Role
-from groundswell.events import selectors, services
+from groundswell.events import policies, selectors, services
 from groundswell.events.models import Event, Rsvp
 from groundswell.members.models import Branch
 from groundswell.web.client import client_address
@@ -95,7 +95,7 @@ def event_create(request, data: EventIn):
     try:
         e = services.event_create(user=request.auth, **{**data.dict(), "branch": branch})
     except services.EventError as err:
-        raise HttpError(400, str(err)) from None
+        raise HttpError(err.status, str(err)) from None
     return 201, EventOut.of(e)
 
 
@@ -105,7 +105,7 @@ class RsvpIn(Schema):
 
 
 class RsvpOut(Schema):
-    token: str
+    token: str | None  # only to the member it belongs to; a public reply's link goes by email
     status: str
     waiting_position: int | None
 
@@ -113,7 +113,8 @@ class RsvpOut(Schema):
 @router.post("/events/{event_id}/rsvp", response=RsvpOut, auth=None)
 def rsvp(request, event_id: int, data: RsvpIn):
     """Members reply as themselves (signed in); anyone may reply to a public event by email.
-    The token in the answer is the key to cancel."""
+    The token in the answer (members only) is the key to cancel; by email, it is in the email."""
+    csrf_if_signed_in(request)
     e = selectors.visible_events(request.user).filter(pk=event_id).first()
     if e is None:
         raise HttpError(404, "no such event")
@@ -127,11 +128,16 @@ def rsvp(request, event_id: int, data: RsvpIn):
         )
     except services.EventError as err:
         raise HttpError(400, str(err)) from None
-    return RsvpOut(token=r.token, status=r.status, waiting_position=selectors.waiting_position(r))
+    return RsvpOut(
+        token=policies.reply_token_for(request.user, r),
+        status=r.status,
+        waiting_position=selectors.waiting_position(r),
+    )
 
 
 @router.delete("/events/rsvps/{token}", response=RsvpOut, auth=None)
 def rsvp_cancel(request, token: str):
+    csrf_if_signed_in(request)
     r = get_object_or_404(Rsvp, token=token)
     services.rsvp_cancel(rsvp=r)
     r.refresh_from_db()

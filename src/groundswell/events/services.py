@@ -13,8 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.accounts.policies import RuleError
 from groundswell.accounts.services import audit_record, throttle_allow
-from groundswell.events import selectors
+from groundswell.events import policies, selectors
 from groundswell.events.models import Event, Rsvp
 from groundswell.members.selectors import person_of
 
@@ -22,7 +23,7 @@ REMINDER_AHEAD = timedelta(days=1)
 PUBLIC_REPLIES_PER_HOUR = 20  # from one address, without an account: enough for a family, not for a bot
 
 
-class EventError(Exception):
+class EventError(RuleError):
     """What an event's rules do not allow; the message says why."""
 
 
@@ -35,6 +36,9 @@ def _rsvp_link(rsvp: Rsvp) -> str:
 
 
 def _send(rsvp: Rsvp, subject: str, lines: list[str]) -> None:
+    if not rsvp.email or (rsvp.person_id and rsvp.person.erased_at):
+        return  # an erased person is never emailed again
+    subject = " ".join(subject.split())  # a line break in a subject is a header injection
     body = (
         f"Dear {rsvp.name or 'friend'},\n\n"
         + "\n".join(lines)
@@ -59,7 +63,8 @@ def event_create(
 ) -> Event:
     problems = []
     if not selectors.can_organise(user, branch_id=getattr(branch, "pk", None)):
-        raise EventError("you can create events only for a branch you organise")
+        raise EventError("you can create events only for a branch you organise", status=403)
+    title, place = policies.one_line("title", title), policies.one_line("place", place)
     if kind not in Event.Kind.values:
         problems.append("choose what kind of event it is")
     if visibility not in Event.Visibility.values:
@@ -139,6 +144,8 @@ def rsvp_create(
             raise EventError("this event is over")
         rsvp = Rsvp.objects.filter(event=locked, email_key=email.lower()).first()
         if rsvp is not None and rsvp.status != Rsvp.Status.CANCELLED:
+            if person is None:  # asked again by email: the link goes to that address, not back
+                transaction.on_commit(lambda: _confirm(rsvp, locked))
             return rsvp
         full = locked.capacity is not None and locked.going_count >= locked.capacity
         status = Rsvp.Status.WAITING if full else Rsvp.Status.GOING
@@ -208,7 +215,7 @@ def event_cancel(*, user, event: Event, reason: str = "") -> Event:
     """Calls an event off and emails everyone with a place or on the waiting list. The
     calendar drops it; iCal feeds keep it, marked cancelled, so calendars update."""
     if not selectors.can_organise(user, event):
-        raise EventError("only the event's organisers can cancel it")
+        raise EventError("only the event's organisers can cancel it", status=403)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.cancelled_at:
@@ -232,7 +239,7 @@ def event_cancel(*, user, event: Event, reason: str = "") -> Event:
 @transaction.atomic
 def attendance_mark(*, user, rsvp: Rsvp, attended: bool) -> Rsvp:
     if not selectors.can_organise(user, rsvp.event):
-        raise EventError("only the event's organisers mark attendance")
+        raise EventError("only the event's organisers mark attendance", status=403)
     if rsvp.status != Rsvp.Status.GOING:
         raise EventError("only people with a place can be marked as attending")
     rsvp.attended = attended

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.accounts.permissions import role_required
 from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
-from groundswell.events import ical, selectors, services
+from groundswell.events import ical, policies, selectors, services
 from groundswell.events.models import Event, Rsvp
 from groundswell.members.models import Branch
 from groundswell.members.selectors import person_of
@@ -91,6 +91,10 @@ def event_rsvp(request, event_id: int):
     except services.EventError as e:
         refused(request, e)
         return redirect("events:detail", event_id=event.pk)
+    if policies.reply_token_for(request.user, rsvp) is None:
+        # by email: whoever posted the address learns nothing; the link is in that inbox
+        messages.info(request, f"Thank you. We have emailed the link to your reply to {rsvp.email}.")
+        return redirect("events:detail", event_id=event.pk)
     if rsvp.status == Rsvp.Status.GOING:
         messages.success(request, "You have a place. We have emailed you the details.")
     else:
@@ -98,9 +102,7 @@ def event_rsvp(request, event_id: int):
             request,
             "The event is full: you are on the waiting list, and we will email you if a place frees up.",
         )
-    if request.user.is_authenticated:
-        return redirect("events:detail", event_id=event.pk)
-    return redirect("events:rsvp", token=rsvp.token)
+    return redirect("events:detail", event_id=event.pk)
 
 
 def rsvp_page(request, token: str):

@@ -336,7 +336,12 @@ class ReturnsIn(Schema):
 
 @router.get("/canvass/lists", auth=ANYONE_SIGNED_IN, summary="Your assigned walk lists, for the doorstep app")
 def canvass_lists(request):
-    return [selectors.walk_list_payload(w) for w in selectors.assigned_lists(request.user)]
+    lists = [selectors.walk_list_payload(w) for w in selectors.assigned_lists(request.user)]
+    rows = sum(len(d["electors"]) for wl in lists for d in wl["doors"])
+    services.bulk_read_record(
+        actor=request.user, action="walklist.sync", target=f"lists:{len(lists)}", rows=rows
+    )
+    return lists
 
 
 @router.post(
@@ -351,10 +356,8 @@ def canvass_contacts(request, payload: ContactsIn):
         canvasser=request.user, items=[c.dict() for c in payload.contacts], allowed_electors=allowed
     )
     if result["errors"] and not result["created"] and not result["duplicates"]:
-        raise HttpError(
-            403 if any("walk lists" in e["error"] for e in result["errors"]) else 422,
-            result["errors"][0]["error"],
-        )
+        worst = max(result["errors"], key=lambda e: e["status"] == 403)  # a refusal outranks bad input
+        raise HttpError(worst["status"], worst["error"])
     return result
 
 
@@ -395,7 +398,7 @@ def canvass_correction(request, payload: CorrectionIn):
             allowed_households=selectors.allowed_households(request.user),
         )
     except services.ContactError as exc:
-        raise HttpError(403, str(exc)) from None
+        raise HttpError(exc.status, str(exc)) from None
     return {"id": str(c.id), "status": c.status}
 
 
@@ -430,7 +433,7 @@ def tellers_returns(request, ons_code: str, payload: ReturnsIn):
 @router.get("/pollingday/{ons_code}/knockup", auth=ORGANISERS, summary="Pledges not yet voted")
 def knockup(request, ons_code: str):
     seat = _seat(request, ons_code)
-    return [
+    rows = [
         {
             "id": e.pk,
             "number": f"{e.polling_district.code}-{e.elector_number}",
@@ -439,6 +442,10 @@ def knockup(request, ons_code: str):
         }
         for e in selectors.pledges_not_voted(seat).select_related("household", "polling_district")[:5000]
     ]
+    services.bulk_read_record(
+        actor=request.user, action="knockup.read", target=f"seat:{seat.ons_code}", rows=len(rows)
+    )
+    return rows
 
 
 class WalkListOut(Schema):

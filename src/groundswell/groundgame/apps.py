@@ -7,6 +7,7 @@ class GroundgameConfig(AppConfig):
     verbose_name = "Ground game"
 
     def ready(self) -> None:
+        from groundswell.groundgame import personal_data  # noqa: F401 -- registers what groundgame holds about a person
         from groundswell.groundgame.importing import run_register_job
         from groundswell.members.services import import_runner_register
 

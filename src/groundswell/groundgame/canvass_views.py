@@ -249,6 +249,10 @@ def polling_day(request, ons_code: str):
         .select_related("household", "polling_district")
         .order_by("polling_district__code", "number_sort")[:500]
     )
+    knockup = list(knockup)
+    services.bulk_read_record(
+        actor=request.user, action="knockup.read", target=f"seat:{seat.ons_code}", rows=len(knockup)
+    )
     return render(
         request,
         "groundgame/polling_day.html",

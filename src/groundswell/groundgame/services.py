@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from groundswell.accounts.policies import Refused, RuleError
 from groundswell.accounts.services import audit_record
 from groundswell.core.elections.results import read_long_results
 from groundswell.core.formats.errors import FormatError, RowError
@@ -21,6 +22,7 @@ from groundswell.core.formats.members_csv import normalise_postcode
 from groundswell.core.formats.register_csv import UK_BOUNDS
 from groundswell.core.geo import codepoint
 from groundswell.core.turf import Door, cut_turfs
+from groundswell.groundgame import policies
 from groundswell.groundgame.models import (
     CanvassSession,
     Constituency,
@@ -44,7 +46,7 @@ from groundswell.members.models import Branch
 GENERAL_ELECTION_YEARS = (2010, 2015, 2017, 2019)
 
 
-class GroundGameError(Exception):
+class GroundGameError(RuleError):
     """A request the rules do not allow; the message says why."""
 
 
@@ -475,7 +477,7 @@ def walk_list_assign(
 # -- contacts -----------------------------------------------------------------------------------
 
 
-class ContactError(ValueError):
+class ContactError(RuleError, ValueError):
     """A contact the rules do not allow: names the item and the field."""
 
 
@@ -514,11 +516,11 @@ def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] 
         try:
             cid = uuid.UUID(str(item["id"]))
             elector_id = int(item["elector"])
-            if allowed_electors is not None and elector_id not in allowed_electors:
-                raise ContactError("that elector is not on your walk lists")
+            policies.may_record_for(elector_id, allowed_electors)
             recorded = datetime.fromisoformat(str(item.get("recorded_at") or timezone.now().isoformat()))
             if timezone.is_naive(recorded):
                 recorded = timezone.make_aware(recorded)
+            policies.contact_time(recorded)
             parsed.append(
                 Contact(
                     id=cid,
@@ -529,9 +531,14 @@ def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] 
                     **_contact_fields(item),
                 )
             )
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, Refused) as exc:
             errors.append(
-                {"index": n, "id": str(item.get("id", "")), "error": str(exc) or type(exc).__name__}
+                {
+                    "index": n,
+                    "id": str(item.get("id", "")),
+                    "error": str(exc) or type(exc).__name__,
+                    "status": getattr(exc, "status", 422) if isinstance(exc, Refused) else 422,
+                }
             )
     ids = [c.id for c in parsed]
     with transaction.atomic():
@@ -587,17 +594,24 @@ def doorstep_voted(*, electors: list[int], allowed_electors: set[int] | None) ->
 
 def correction_submit(*, canvasser, item: dict, allowed_households: set[int] | None) -> RegisterCorrection:
     household_id = int(item["household"])
-    if allowed_households is not None and household_id not in allowed_households:
-        raise ContactError("that address is not on your walk lists")
+    policies.may_correct_household(household_id, allowed_households)
     kind = item.get("kind")
     if kind not in RegisterCorrection.Kind.values:
-        raise ContactError("kind is new or moved")
+        raise ContactError("kind is new or moved", status=422)
+    elector_id = item.get("elector") or None
+    home = Elector.objects.filter(pk=elector_id).values_list("household_id", flat=True) if elector_id else []
+    policies.correction_names(
+        kind=kind,
+        household_id=household_id,
+        elector_household_id=next(iter(home), None),
+        elector_given=elector_id is not None,
+    )
     correction, _ = RegisterCorrection.objects.get_or_create(
         id=uuid.UUID(str(item["id"])),
         defaults={
             "kind": kind,
             "household_id": household_id,
-            "elector_id": item.get("elector") or None,
+            "elector_id": elector_id,
             "first_name": str(item.get("first_name") or "")[:100],
             "last_name": str(item.get("last_name") or "")[:100],
             "submitted_by": canvasser,
@@ -643,6 +657,12 @@ def tellers_record(
     return {"marked": len([i for i in ids if i not in already]), "already": len(already), "unknown": unknown}
 
 
+def bulk_read_record(*, actor, action: str, target: str, rows: int) -> None:
+    """Knock-up lists and walk lists carry names, addresses and pledges (political opinion):
+    reading them in bulk is audited like an export, with how many electors were shown."""
+    audit_record(actor=actor, action=action, target=target, rows=rows)
+
+
 @transaction.atomic
 def knockup_refresh(*, constituency: Constituency, doors: int = 40) -> list[WalkList]:
     """Knock-up lists: the households of pledges not yet marked as voted, cut and routed.
@@ -670,7 +690,14 @@ def correction_review(*, correction: RegisterCorrection, accept: bool, actor) ->
     elector as having left; accepting 'new' adds a provisional elector at that address (no
     register number yet: 'P' and a sequence) until the next register confirms them."""
     if correction.status != "pending":
-        raise GroundGameError("this correction has already been reviewed")
+        raise GroundGameError("this correction has already been reviewed", status=409)
+    if accept:  # checked again: a stored report may predate the rule
+        policies.correction_names(
+            kind=correction.kind,
+            household_id=correction.household_id,
+            elector_household_id=correction.elector.household_id if correction.elector_id else None,
+            elector_given=correction.elector_id is not None,
+        )
     if accept and correction.kind == RegisterCorrection.Kind.MOVED and correction.elector_id:
         Elector.objects.filter(pk=correction.elector_id, left_on__isnull=True).update(
             left_on=timezone.localdate()

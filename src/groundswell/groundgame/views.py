@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.permissions import role_required
+from groundswell.accounts.policies import Refused
 from groundswell.core.elections.parties import PARTY_NAMES, party_code
 from groundswell.core.geo import codepoint
 from groundswell.groundgame import selectors, services
@@ -260,7 +261,7 @@ def correction_review(request, ons_code: str, correction_id: str):
         services.correction_review(
             correction=correction, accept=request.POST.get("action") == "accept", actor=request.user
         )
-    except services.GroundGameError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     return redirect("groundgame:register", ons_code=seat.ons_code)
 

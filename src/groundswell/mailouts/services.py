@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.accounts.policies import RuleError
 from groundswell.accounts.services import audit_record
 from groundswell.mailouts import selectors
 from groundswell.mailouts.models import Delivery, MailOut
@@ -20,7 +21,7 @@ UNSUBSCRIBE_SALT = "groundswell.mailouts.unsubscribe"
 BATCH = 200
 
 
-class MailOutError(Exception):
+class MailOutError(RuleError):
     """A mail-out that cannot be sent as asked; the message says why."""
 
 

@@ -151,10 +151,9 @@ def list_members(
     count = qs.count()
     pages = max(1, -(-count // PAGE_SIZE))
     page = min(max(1, page), pages)
-    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return MembershipPage(
-        count=count, page=page, pages=pages, results=[MembershipOut.from_membership(m) for m in rows]
-    )
+    rows = [MembershipOut.from_membership(m) for m in qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    services.members_page_read(actor=request.user, page=page, rows=len(rows), query=q, branch_id=branch_id)
+    return MembershipPage(count=count, page=page, pages=pages, results=rows)
 
 
 def _person_out(person) -> PersonOut:

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from groundswell.bulk import BATCH, BulkInserter, ImportOutcome, Progress, count_lines, spool_write, spooled
 from groundswell.core.formats.members_csv import MemberRow, MembersReader
+from groundswell.members import policies
 from groundswell.members.models import Affiliate, Branch, DuplicateCandidate, Membership, Person
 
 
@@ -145,26 +146,54 @@ def members_validate(
     total = count_lines(path) if total is None else total
     resolve = branch_resolver(allowed_branch_ids)
     holder: list[MembersReader] = []
-    batch: list[tuple] = []
+    pending: list[MemberRow] = []
+
+    def flush() -> None:
+        nonlocal spool
+        if allowed_branch_ids is not None:
+            _check_scope(pending, allowed_branch_ids, holder[0])
+        if spool is not None and pending:
+            spool_write(spool, [_pack(r) for r in pending])
+            if holder[0].error_count:
+                spool = None  # the file will be rejected: stop spooling, keep checking
+        pending.clear()
+
     for n, row in enumerate(_rows(path, resolve, holder), 1):
-        if spool is not None:
-            batch.append(_pack(row))
-            if len(batch) == BATCH:
-                spool_write(spool, batch)
-                batch = []
-                if holder[0].error_count:
-                    spool = None  # the file will be rejected: stop spooling, keep checking
+        pending.append(row)
+        if len(pending) == BATCH:
+            flush()
         if progress and n % BATCH == 0:
             progress("validate", n, total)
-    if spool is not None and batch:
-        spool_write(spool, batch)
+    if holder:
+        flush()
     reader = holder[0]
     result.rows = reader.rows_read
-    result.errors = reader.errors
+    result.errors = sorted(reader.errors, key=lambda e: e.line)
     result.error_count = reader.error_count
     if progress:
         progress("validate", reader.rows_read, total)
     return result
+
+
+def _check_scope(rows: list[MemberRow], allowed: frozenset[int], reader: MembersReader) -> None:
+    """A branch-scoped import's rows against what is already held (members.policies)."""
+    existing = {
+        number: (branch_id, joined)
+        for number, branch_id, joined in Membership.objects.filter(
+            membership_number__in=[r.membership_number for r in rows]
+        ).values_list("membership_number", "branch_id", "joined_on")
+    }
+    today = timezone.localdate()
+    for r in rows:
+        problem = policies.scoped_import_row(
+            number=r.membership_number,
+            joined_on=r.joined_on,
+            existing=existing.get(r.membership_number),
+            allowed_branch_ids=allowed,
+            today=today,
+        )
+        if problem:
+            reader._error(r.line, *problem)
 
 
 def members_import(
@@ -191,7 +220,7 @@ def members_import(
         if not result.ok:
             return result
         with transaction.atomic():
-            writer = _Writer(result, synthetic=synthetic)
+            writer = _Writer(result, synthetic=synthetic, allowed_branch_ids=allowed_branch_ids)
             done = 0
             for batch in spooled(spool):
                 writer.write(batch)
@@ -205,8 +234,16 @@ def members_import(
 class _Writer:
     """Writes validated rows in batches; remembers the people it made, by email and name."""
 
-    def __init__(self, result: ImportResult, *, synthetic: bool = False) -> None:
+    def __init__(
+        self,
+        result: ImportResult,
+        *,
+        synthetic: bool = False,
+        allowed_branch_ids: frozenset[int] | None = None,
+    ) -> None:
         self.result = result
+        self.allowed = allowed_branch_ids
+        self.email_candidates: set[tuple[int, int]] = set()
         self.synthetic = synthetic
         self.created_at = connection.ops.adapt_datetimefield_value(timezone.now())
         self.person_by_email: dict[int, int] = {}
@@ -242,11 +279,22 @@ class _Writer:
             }
         db_by_email: dict[str, int] = {}
         db_by_name: dict[str, int] = {}
+        elsewhere: dict[str, int] = {}
         if self.had_people:
             emails = {r[EMAIL_KEY] for r in rows if r[EMAIL_KEY]}
             db_by_email = dict(
                 Person.objects.filter(email_key__in=emails).order_by("-pk").values_list("email_key", "pk")
             )
+            if self.allowed is not None and db_by_email:
+                # an organiser's row links only to someone already in their branches; the same
+                # email elsewhere becomes a new person and a duplicate for a national admin
+                ours = set(
+                    Membership.objects.filter(
+                        person_id__in=db_by_email.values(), branch_id__in=self.allowed
+                    ).values_list("person_id", flat=True)
+                )
+                elsewhere = {k: pk for k, pk in db_by_email.items() if pk not in ours}
+                db_by_email = {k: pk for k, pk in db_by_email.items() if pk in ours}
             names = {r[NAME_KEY] for r in rows if r[NAME_KEY]}
             db_by_name = dict(Person.objects.filter(name_key__in=names).values_list("name_key", "pk"))
 
@@ -277,6 +325,8 @@ class _Writer:
         ids = self.bulk.ids(Person, len(new_people))
         self._insert_people(new_people, ids)
         for row, pk in zip(new_people, ids, strict=True):
+            if row[EMAIL_KEY] in elsewhere:
+                self.email_candidates.add((elsewhere[row[EMAIL_KEY]], pk))
             if row[EMAIL_KEY]:
                 by_email[hash(row[EMAIL_KEY])] = pk
             if row[NAME_KEY]:
@@ -387,6 +437,14 @@ class _Writer:
         self.result.updated_memberships += len(changed_m)
 
     def finish(self) -> None:
+        if self.email_candidates:
+            DuplicateCandidate.objects.bulk_create(
+                [
+                    DuplicateCandidate(person_id=a, other_id=b, reason=DuplicateCandidate.Reason.EMAIL)
+                    for a, b in sorted(self.email_candidates)
+                ],
+                ignore_conflicts=True,
+            )
         if self.candidates:
             DuplicateCandidate.objects.bulk_create(
                 [
@@ -397,4 +455,4 @@ class _Writer:
                 ],
                 ignore_conflicts=True,
             )
-        self.result.duplicate_candidates = len(self.candidates)
+        self.result.duplicate_candidates = len(self.candidates) + len(self.email_candidates)

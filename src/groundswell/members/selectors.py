@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role, organised_branch_ids
+from groundswell.members import policies
 from groundswell.members.models import (
     Branch,
     Category,
@@ -100,16 +101,17 @@ def membership_search(
         qs = qs.filter(category=category)
     if current_only:
         qs = qs.filter(current())
-    query = query.strip()
+    words = policies.search_terms(query)  # a few words: a 3,000-word search is refused, not run
+    query = " ".join(words)
     if query:
         if "@" in query:
             qs = qs.filter(person__email_key=query.lower())
-        elif Membership.objects.filter(membership_number=query.upper()).exists():
+        elif qs.filter(membership_number=query.upper()).exists():
             qs = qs.filter(membership_number=query.upper())
         else:
             # names by prefix, each word matching a first or last name; one condition per
             # table so the database can use its name indexes (an OR across the join cannot)
-            for word in query.split():
+            for word in words:
                 qs = qs.filter(
                     Q(person__first_name__istartswith=word) | Q(person__last_name__istartswith=word)
                 )
@@ -232,7 +234,9 @@ def eligible_electorate(
 def open_duplicates(user) -> QuerySet[DuplicateCandidate]:
     people = visible_people(user).values("pk")
     return (
-        DuplicateCandidate.objects.filter(resolved_at__isnull=True, person__in=people)
+        # both records must be the user's to see: a pair reaching another branch is a
+        # national admin's (an organiser's import finding the same email elsewhere)
+        DuplicateCandidate.objects.filter(resolved_at__isnull=True, person__in=people, other__in=people)
         .select_related("person", "other")
         .order_by("found_at", "pk")
     )

@@ -167,6 +167,19 @@ class _Echo:
         return value
 
 
+def members_page_read(*, actor, page: int, rows: int, query: str, branch_id: int | None) -> None:
+    """Paging through the members API is a bulk read, audited like an export: the first page
+    is a look-up, every page after it is recorded with its rows."""
+    if page > 1:
+        audit_record(
+            actor=actor,
+            action="members.page",
+            target=f"page:{page}",
+            rows=rows,
+            detail={"query": query[:100], "branch": branch_id},
+        )
+
+
 def members_export(*, actor, memberships: QuerySet[Membership], description: str) -> Iterator[str]:
     """Audits the export, then yields CSV lines in the members format (import-compatible)."""
     rows = memberships.count()
@@ -202,13 +215,13 @@ def _export_lines(memberships: QuerySet[Membership]) -> Iterator[str]:
 
 # -- subject access and erasure ---------------------------------------------------------------
 
-SubjectAccessSection = Callable[[Person], object]
-_SECTIONS: dict[str, SubjectAccessSection] = {}
 
+def subject_access_register(name: str, section: Callable[[Person], object]) -> None:
+    """Kept for callers of the first version: a section with nothing to erase. New code
+    registers a holding (members.personal_data.register) with both access and erasure."""
+    from groundswell.members.personal_data import register
 
-def subject_access_register(name: str, section: SubjectAccessSection) -> None:
-    """Lets each app add what it holds about a person (contacts, ballots cast, RSVPs)."""
-    _SECTIONS[name] = section
+    register(name, models=[], access=section, erase=lambda person: None)
 
 
 def person_subject_access(*, person: Person, actor) -> dict:
@@ -259,8 +272,10 @@ def person_subject_access(*, person: Person, actor) -> dict:
                 }
             ),
         }
-    for name, section in sorted(_SECTIONS.items()):
-        data[name] = section(person)
+    from groundswell.members.personal_data import holdings
+
+    for holding in holdings():
+        data[holding.name] = holding.access(person)
     audit_record(actor=actor, action="person.subject_access", target=f"person:{person.pk}", rows=1)
     return data
 
@@ -268,7 +283,15 @@ def person_subject_access(*, person: Person, actor) -> dict:
 @transaction.atomic
 def person_erase(*, person: Person, actor) -> Person:
     """Removes the personal fields and keeps the memberships' category, branch and dates,
-    so membership counts and past turnout figures stay right."""
+    so membership counts and past turnout figures stay right; every app's holding about the
+    person is erased too (members.personal_data), and the audit trail stops naming them."""
+    from groundswell.accounts.services import audit_pseudonymise
+    from groundswell.members.personal_data import holdings
+
+    account = getattr(person, "account", None)
+    for holding in holdings():
+        holding.erase(person)
+    audit_pseudonymise(user=account, label=account.email if account is not None else "")
     person.first_name = person.last_name = ""
     person.email = person.email_key = person.name_key = ""
     person.phone = person.postcode = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from groundswell.ballots.models import Ballot
@@ -118,12 +118,19 @@ def _call(fn, *args, **kwargs):
 
 
 @router.get("/motions", response=list[MotionSummary])
-def motions(request, branch: str = "", status: str = "", subject: str = "", limit: int = 50, offset: int = 0):
+def motions(
+    request,
+    branch: str = "",
+    status: str = "",
+    subject: str = "",
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10**9),  # a negative slice used to be a 500
+):
     branch_id = (
         Branch.objects.filter(ons_code=branch).values_list("pk", flat=True).first() if branch else None
     )
     qs = selectors.motions_list(branch_id=branch_id, status=status, subject=subject)
-    return [_summary(m) for m in qs[offset : offset + min(limit, 500)]]
+    return [_summary(m) for m in qs[offset : offset + limit]]
 
 
 @router.get("/motions/{motion_id}", response=MotionOut)

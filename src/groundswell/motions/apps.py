@@ -7,6 +7,9 @@ class MotionsConfig(AppConfig):
 
     def ready(self) -> None:
         from groundswell.ballots.signals import ballot_counted
-        from groundswell.motions import receivers
+        from groundswell.motions import (
+            personal_data,  # noqa: F401 -- registers what motions holds about a person
+            receivers,
+        )
 
         ballot_counted.connect(receivers.on_ballot_counted, dispatch_uid="motions.on_ballot_counted")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from groundswell.accounts.policies import RuleError
 from groundswell.accounts.services import audit_record
 from groundswell.ballots import services as ballot_services
 from groundswell.ballots.models import Ballot
@@ -23,7 +24,7 @@ from groundswell.motions import selectors
 from groundswell.motions.models import Amendment, Comment, Motion, MotionRules, Support
 
 
-class MotionError(Exception):
+class MotionError(RuleError):
     """What the motion's rules do not allow; the message says why, for the member to read."""
 
 

@@ -52,6 +52,31 @@ class UploadLimitMiddleware:
         return self.get_response(request)
 
 
+class RefusalMiddleware:
+    """A policy's refusal (accounts.policies.Refused) raised anywhere under a page becomes
+    that page's answer: the status it carries and its sentence (the one mapping for pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from groundswell.accounts.policies import Refused
+
+        if not isinstance(exception, Refused):
+            return None
+        text = exception.message[:1].upper() + exception.message[1:]
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": exception.message, "code": exception.code}, status=exception.status
+            )
+        return _page(
+            "Not allowed" if exception.status in (401, 403) else "Cannot do that", text, exception.status
+        )
+
+
 class DatabaseTroubleMiddleware:
     """A database that refuses writes (read-only, full disk) or cannot be reached gives a
     clear 503 page — "nothing was saved, try again" — never a traceback. Integrity errors

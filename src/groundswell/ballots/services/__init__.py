@@ -11,6 +11,7 @@ from groundswell.ballots.services.codes import (
     CREDENTIAL_ALPHABET,
     CREDENTIAL_LENGTH,
     code_reissue,
+    code_reissue_and_send,
     codes_issue,
     credentials_send,
     elector_for_code,
@@ -30,6 +31,7 @@ from groundswell.ballots.services.counting import (
 from groundswell.ballots.services.errors import AlreadyVoted, BallotError, ConfirmationNeeded, NotAllowed
 from groundswell.ballots.services.publishing import (
     ballot_publish,
+    ballot_publish_start,
     marked_register_totals,
     publish_consequences,
 )
@@ -51,10 +53,12 @@ __all__ = [
     "ballot_open",
     "ballot_open_start",
     "ballot_publish",
+    "ballot_publish_start",
     "ballots_close_due",
     "candidate_count",
     "close_consequences",
     "code_reissue",
+    "code_reissue_and_send",
     "codes_issue",
     "credentials_send",
     "elector_for_code",

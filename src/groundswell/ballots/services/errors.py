@@ -3,36 +3,34 @@ the API and the pages answer with (no caller chooses a status by reading the tex
 
 from __future__ import annotations
 
+from groundswell.accounts.policies import RuleError
 
-class BallotError(Exception):
-    """Something the user asked for that the ballot's rules do not allow; the message says why."""
+
+class BallotError(RuleError):
+    """Something the user asked for that the ballot's rules do not allow; the message says
+    why. The project's one refusal (accounts.policies.Refused), so the API and the pages map
+    it like every other app's."""
 
     status = 409
-    code = "ballot_refused"
-
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None) -> None:
-        super().__init__(message)
-        if status is not None:
-            self.status = status
-        if code is not None:
-            self.code = code
+    code = "ballot.refused"
 
 
 class AlreadyVoted(BallotError):
-    code = "already_voted"
+    code = "ballot.already_voted"
 
 
 class NotAllowed(BallotError):
     """The signed-in user may not do this to this ballot."""
 
     status = 403
-    code = "forbidden"
+    code = "ballot.forbidden"
 
 
 class ConfirmationNeeded(BallotError):
-    """An irreversible step whose consequences the person must see and confirm first."""
+    """An irreversible step whose consequences the person must see and confirm first
+    (428, as accounts.policies.NeedsConfirmation)."""
 
-    status = 409
+    status = 428
     code = "confirm"
 
     def __init__(self, message: str, consequences: dict) -> None:

@@ -15,6 +15,13 @@ from dataclasses import dataclass
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 
 
+def actor_commitment(salt: str, label: str) -> str:
+    """What the chain covers of who acted: a salted SHA-256 of the label, not the label. The
+    salt and label sit beside it, outside the hash, so erasing a person clears both and the
+    chain still verifies (the commitment alone reveals nothing without the salt)."""
+    return hashlib.sha256(f"{salt}\n{label}".encode()).hexdigest()
+
+
 def entry_hash(prev_hash: str, fields: Mapping[str, object]) -> str:
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()

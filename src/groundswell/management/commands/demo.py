@@ -115,7 +115,7 @@ class Command(BaseCommand):
                 "Demo only: a real ballot's shares go once to their trustees."
             )
             for i, share in enumerate(ballots["shares"], 1):
-                Console().print(f"  trustee {i}: {share}")
+                Console().print(f"  trustee {i}: {share}", soft_wrap=True)
 
     def _add_members(self, count: int, start: int, console: Console, quiet: bool) -> None:
         codes = list(Branch.objects.values_list("ons_code", flat=True))
