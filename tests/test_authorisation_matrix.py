@@ -95,6 +95,7 @@ MATRIX = [
     ("get", "/register/{seat}/", MANAGERS, 403),
     ("get", "/register/{other_seat}/", (ADMIN,), (403, 404)),
     ("get", "/register/{seat}/imports/{register_job}/", MANAGERS, 403),
+    ("post", "/register/{seat}/imports/{register_job}/confirm/", MANAGERS, 403),
     ("post", "/register/{seat}/corrections/{correction}/", MANAGERS, 403),
     ("get", "/api/targets", ALL, None),
     ("get", "/api/nearest?lat=52.9&lon=-1.5", PUBLIC, None),

@@ -131,6 +131,10 @@ class ReissueOut(Schema):
     code: str | None  # only when the elector has no email address: print it, it is stored nowhere
 
 
+class ShareIn(Schema):
+    password: str  # the trustee's password again: a session alone does not hand over a share
+
+
 class AuditIn(Schema):
     ranking: list[int]
     ephemeral_ikm: str
@@ -244,12 +248,12 @@ def count_ballot(request, ballot_id: int, payload: SharesIn):
     response=ShareOut,
     summary="A trustee takes their share of the ballot's key, once (the server then erases it)",
 )
-def take_share(request, ballot_id: int):
+def take_share(request, ballot_id: int, payload: ShareIn):
     ballot = Ballot.objects.filter(pk=ballot_id).first()
     if ballot is None:
         raise HttpError(404, "No such ballot.")
     try:
-        return services.share_download(ballot=ballot, user=request.user)
+        return services.share_download(ballot=ballot, user=request.user, password=payload.password)
     except services.BallotError as exc:
         raise HttpError(exc.status, str(exc)) from None
 
