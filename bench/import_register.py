@@ -63,12 +63,22 @@ def make_file(path: Path, rows: int) -> None:
 
     django.setup()
     from groundswell.core.formats.register_csv import HEADER
+    from groundswell.core.geo import codepoint
+    from groundswell.core.geo.distance import haversine_km
     from groundswell.groundgame.demo import _register_rows
+    from groundswell.groundgame.services import bundled_codepoint_path
 
+    # the demo's generator on real postcodes around Derby (enough of them for a million rows)
+    postcodes = [
+        (pc, la, lo)
+        for area in codepoint.read_codepoint(bundled_codepoint_path(), ["de", "ng", "le", "s"])
+        for pc, la, lo in zip(area.postcodes, area.latitude.tolist(), area.longitude.tolist(), strict=True)
+    ]
+    postcodes.sort(key=lambda p: haversine_km(52.92, -1.52, p[1], p[2]))
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(HEADER)
-        for row, _ in _register_rows(rows, 52.92, -1.52, random.Random(1)):
+        for row in _register_rows(rows, postcodes, random.Random(1)):
             w.writerow(row)
 
 

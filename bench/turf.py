@@ -49,7 +49,7 @@ def main() -> None:
     from groundswell.members.services import branches_load_constituencies
 
     branches_load_constituencies()
-    demo_groundgame(organiser=None, n_electors=args.electors)
+    demo_groundgame(organiser=None, n_electors=args.electors, postcode_areas=["DE"])
     derby = Constituency.objects.get(ons_code="E14000662")
     electors = Elector.objects.filter(constituency=derby).count()
     households = Household.objects.filter(constituency=derby).count()

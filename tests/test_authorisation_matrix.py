@@ -117,6 +117,8 @@ MATRIX = [
     ("get", "/api/canvass/lists", ALL, None),
     ("post", "/api/canvass/contacts", ALL, None),
     ("post", "/api/canvass/corrections", ALL, None),
+    ("post", "/api/canvass/undo", ALL, None),  # only your own contact: the service refuses others (403)
+    ("post", "/api/canvass/voted", ALL, None),  # only electors on your lists: refused otherwise (403)
     ("get", "/api/canvass/electors/{elector}", (ADMIN, ORG, CAN), 404),
     ("post", "/api/pollingday/{seat}/returns", MANAGERS, 403),
     ("get", "/api/pollingday/{seat}/knockup", MANAGERS, 403),

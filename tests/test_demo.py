@@ -8,7 +8,7 @@ from groundswell.members.models import Branch, Person
 
 
 def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
-    call_command("demo", members=300, electors=2000, quiet=True)
+    call_command("demo", members=300, electors=2000, quiet=True, postcode_areas="DE,NG")
     out = capsys.readouterr().out
     assert "admin@demo.groundswell.local" in out and "groundswell-demo" in out
     assert "voting code" in out
@@ -42,7 +42,7 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
 
     assert Elector.objects.filter(synthetic=True).count() >= 2000 and CanvassSession.objects.exists()
     sessions = CanvassSession.objects.count()
-    call_command("demo", members=300, electors=2000, quiet=True)
+    call_command("demo", members=300, electors=2000, quiet=True, postcode_areas="DE,NG")
     assert (
         Person.objects.count() == people
         and Ballot.objects.count() == ballots

@@ -146,16 +146,19 @@ def nearest_list(
     election: int | None = Query(None, ge=1800, le=2200),
     limit: int = 5,
 ):
+    nation = ""
     if lat is None or lon is None:
         if not postcode:
             raise HttpError(422, "give lat and lon, or a postcode")
         try:
-            lat, lon = selectors.postcode_location(postcode)
+            place = selectors.postcode_location(postcode)
         except selectors.PostcodeNotFound as exc:
             raise HttpError(404, str(exc)) from None
+        lat, lon, nation = place.latitude, place.longitude, place.country
     found = selectors.nearest_marginals(
         latitude=lat,
         longitude=lon,
+        nation=nation,
         party=party_code(party) if party else None,
         election=_election(election),
         limit=min(max(limit, 1), 20),
@@ -376,6 +379,34 @@ def canvass_contacts(request, payload: ContactsIn):
         worst = max(result["errors"], key=lambda e: e["status"] == 403)  # a refusal outranks bad input
         raise HttpError(worst["status"], worst["error"])
     return result
+
+
+class UndoIn(Schema):
+    id: str
+
+
+class VotedIn(Schema):
+    electors: list[int]
+
+
+@router.post("/canvass/undo", auth=ANYONE_SIGNED_IN, summary="Undo your own contact (a mistaken tap)")
+def canvass_undo(request, payload: UndoIn):
+    try:
+        undone = services.contact_undo(canvasser=request.user, contact_id=payload.id)
+    except services.ContactError as exc:
+        raise HttpError(403, str(exc)) from None
+    return {"undone": undone}
+
+
+@router.post("/canvass/voted", auth=ANYONE_SIGNED_IN, summary="Knock-up: electors who say they have voted")
+def canvass_voted(request, payload: VotedIn):
+    try:
+        return services.doorstep_voted(
+            electors=payload.electors,
+            allowed_electors=selectors.allowed_among(request.user, set(payload.electors)),
+        )
+    except services.ContactError as exc:
+        raise HttpError(403, str(exc)) from None
 
 
 @router.post("/canvass/corrections", auth=ANYONE_SIGNED_IN, summary="Report a new elector or one who moved")

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -79,13 +80,45 @@ def walk_lists(request, ons_code: str):
             ).first()
             services.walk_list_assign(walk_list=wl, user=user, session=session)
             messages.success(request, f"{wl.name} assigned to {user}.")
+        if request.POST.get("next") == "polling_day":
+            return redirect("groundgame:polling_day", ons_code=seat.ons_code)
         return redirect("groundgame:walk_lists", ons_code=seat.ons_code)
-    lists = (
-        WalkList.objects.filter(constituency=seat, kind=WalkList.Kind.CANVASS)
-        .select_related("polling_district")
-        .prefetch_related("assignments__user")
+    lists = WalkList.objects.filter(constituency=seat, kind=WalkList.Kind.CANVASS)
+    district, q, status = (
+        request.GET.get("district", ""),
+        request.GET.get("q", "").strip(),
+        request.GET.get("status", ""),
     )
-    return render(request, "groundgame/walk_lists.html", {"seat": seat, "lists": lists})
+    if district:
+        lists = lists.filter(polling_district__code=district)
+    if q:
+        lists = lists.filter(name__icontains=q)
+    if status == "assigned":
+        lists = lists.filter(assignments__isnull=False).distinct()
+    elif status == "free":
+        lists = lists.filter(assignments__isnull=True)
+    page = Paginator(
+        lists.select_related("polling_district")
+        .prefetch_related("assignments__user")
+        .order_by("polling_district__code", "name"),
+        25,
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "groundgame/walk_lists.html",
+        {
+            "seat": seat,
+            "page": page,
+            "lists": page.object_list,
+            "districts": seat.polling_districts.values_list("code", flat=True),
+            "district": district,
+            "q": q,
+            "status": status,
+            "base_query": query.urlencode(),
+        },
+    )
 
 
 def _walk_list_for(request, list_id: int) -> WalkList:
@@ -206,8 +239,10 @@ def polling_day(request, ons_code: str):
         if turnout["by_hour"]
         else ""
     )
-    lists = WalkList.objects.filter(constituency=seat, kind=WalkList.Kind.KNOCKUP).select_related(
-        "polling_district"
+    lists = (
+        WalkList.objects.filter(constituency=seat, kind=WalkList.Kind.KNOCKUP)
+        .select_related("polling_district")
+        .prefetch_related("assignments__user")
     )
     knockup = (
         selectors.pledges_not_voted(seat)

@@ -65,19 +65,39 @@ class Result(models.Model):
 
 
 class Postcode(models.Model):
-    """A postcode's location, from a postcode file the organisation imports."""
+    """A postcode's location: OS Code-Point Open (`groundswell import-postcodes`), or a
+    postcode file the organisation imports."""
 
     postcode = models.CharField(max_length=8, primary_key=True)  # "DE22 1AB"
     latitude = models.FloatField()
     longitude = models.FloatField()
+    country = models.CharField(max_length=1, blank=True, default="")  # E, W, S (Code-Point's country)
 
     def __str__(self) -> str:
         return self.postcode
 
 
+class PostcodeArea(models.Model):
+    """The centre of a postcode sector ("DE22 1") or district ("DE22"): where an unknown
+    full postcode is taken to be, and said so."""
+
+    code = models.CharField(max_length=6, primary_key=True)
+    kind = models.CharField(max_length=8)  # sector or district
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    postcodes = models.PositiveIntegerField()
+    country = models.CharField(max_length=1, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class PollingDistrict(models.Model):
     constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="polling_districts")
     code = models.CharField(max_length=6)
+    lists_named = models.PositiveIntegerField(
+        default=0, help_text="walk lists ever named in this district: a new list's number follows it"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -233,6 +253,9 @@ class WalkList(models.Model):
 
     class Meta:
         ordering = ["polling_district__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["constituency", "name"], name="walk_list_name_unique_in_seat")
+        ]
 
     def __str__(self) -> str:
         return self.name

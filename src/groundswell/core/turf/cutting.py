@@ -6,9 +6,17 @@ Rules, in the order they bind:
 2. a building is never split: all the doors at one street address (a block of flats) go in
    one list, even when that building alone is larger than the bound;
 3. a street stays together where it can, walked up its odd side and back down its even side;
+   a street is its name *and* its locality (the postcode district): "Mundy Lane, DE3" and
+   "Mundy Lane, DE21" are two streets 7 km apart, never one;
 4. lists hold between `low` and `high` doors (by default N/2 and 3N/2), aiming at N;
 5. each list is then ordered as a walking route: nearest neighbour, improved by 2-opt, never
-   longer than the order it started in. Without coordinates, street and number order stands.
+   longer than the order it started in. Without coordinates, street and number order stands;
+6. a list's walk is bounded: `walk_bound_m(doors)` (300 m plus 20 m a door: 1.5 km for 60
+   doors). A list whose route is longer is cut at its longest leg until every part is within
+   the bound (such a part may hold fewer than `low` doors: a short list beats a long walk);
+7. a list never holds two streets of one name in different localities, however near: the
+   sheet would say "21 Mundy Lane" twice for two doors. Such a list is cut where the second
+   one starts in walking order.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ class Door:
     building: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    locality: str = ""  # the postcode district ("DE22"): with the name, what makes a street one street
 
 
 @dataclass(frozen=True)
@@ -43,10 +52,23 @@ class Turf:
     door_ids: tuple[int, ...]
     stops: int  # buildings visited
     length_m: float | None  # walking route length (straight lines between stops), if located
+    split_off: bool = False  # cut from a longer list: its walk was over the bound, or two streets clashed
 
     @property
     def doors(self) -> int:
         return len(self.door_ids)
+
+
+WALK_BASE_M = 300.0
+WALK_PER_DOOR_M = 20.0
+
+
+def walk_bound_m(doors: int) -> float:
+    """The longest walk a list of `doors` doors may ask for. Set from the data: on the demo
+    register (real Derby postcodes, houses about 6-10 m apart along a street) a list that
+    keeps to neighbouring streets walks about 8-15 m a door; 300 m + 20 m a door leaves room
+    for the crossings between streets and refuses only the jumps across town."""
+    return WALK_BASE_M + WALK_PER_DOOR_M * doors
 
 
 @dataclass
@@ -85,8 +107,12 @@ def cut_turfs(
     for district in sorted(by_district):
         stops = _street_order(_stops(by_district[district]))
         for chunk in _repair(_split(stops, target, lo, hi), lo, hi):
-            turfs.append(_route_turf(district, chunk))
+            turfs.extend(_bounded_turfs(district, chunk))
     return turfs
+
+
+def _street_key(d: Door) -> tuple[str, str]:
+    return (d.street.casefold(), d.locality.casefold())
 
 
 def _stops(doors: list[Door]) -> list[_Stop]:
@@ -94,9 +120,9 @@ def _stops(doors: list[Door]) -> list[_Stop]:
     groups: dict[tuple, list[Door]] = defaultdict(list)
     for d in doors:
         if d.number is not None:
-            key = (d.street.casefold(), d.number, d.suffix.casefold(), "")
+            key = (_street_key(d), d.number, d.suffix.casefold(), "")
         else:
-            key = (d.street.casefold(), None, "", d.building.casefold() or f"#{d.id}")
+            key = (_street_key(d), None, "", d.building.casefold() or f"#{d.id}")
         groups[key].append(d)
     return [_Stop(sorted(g, key=lambda d: d.id), g[0].street, g[0].number) for g in groups.values()]
 
@@ -118,13 +144,13 @@ def _centroid(stops: list[_Stop]) -> tuple[float, float] | None:
 
 def _street_order(stops: list[_Stop]) -> list[_Stop]:
     """Streets chained by nearest neighbour from the westernmost (by name without points)."""
-    streets: dict[str, list[_Stop]] = defaultdict(list)
+    streets: dict[tuple[str, str], list[_Stop]] = defaultdict(list)
     for s in stops:
-        streets[s.street.casefold()].append(s)
+        streets[_street_key(s.doors[0])].append(s)
     names = sorted(streets)
     centres = {n: _centroid(streets[n]) for n in names}
     located = [n for n in names if centres[n] is not None]
-    order: list[str] = []
+    order: list[tuple[str, str]] = []
     if located:
         current = min(located, key=lambda n: (centres[n][1], n))
         remaining = set(located) - {current}
@@ -323,14 +349,37 @@ def best_route(points: Sequence[tuple[float, float]]) -> tuple[list[int], float]
     return candidates[k], lengths[k]
 
 
-def _route_turf(district: str, stops: list[_Stop]) -> Turf:
-    located = [s for s in stops if s.point is not None]
-    if len(located) == len(stops) and len(stops) > 1:
+def _routed(stops: list[_Stop]) -> tuple[list[_Stop], float | None]:
+    if len(stops) > 1 and all(s.point is not None for s in stops):
         order, length = best_route([s.point for s in stops])
-        stops = [stops[i] for i in order]
-    elif located:
-        length = None  # partly located: keep street and number order
-    else:
-        length = None
-    door_ids = tuple(d.id for s in stops for d in s.doors)
-    return Turf(district=district, door_ids=door_ids, stops=len(stops), length_m=length)
+        return [stops[i] for i in order], length
+    if len(stops) == 1 and stops[0].point is not None:
+        return stops, 0.0
+    return stops, None  # not (all) located: keep street and number order
+
+
+def _clash(stops: list[_Stop]) -> int | None:
+    """Where, in this order, a street of a name already seen in another locality starts."""
+    seen: dict[str, str] = {}
+    for k, s in enumerate(stops):
+        name, locality = _street_key(s.doors[0])
+        if seen.setdefault(name, locality) != locality:
+            return k
+    return None
+
+
+def _bounded_turfs(district: str, stops: list[_Stop], split: bool = False) -> list[Turf]:
+    """The list routed; if two streets of one name clash, cut where the second starts; if its
+    walk is over the bound, cut at the route's longest leg; each part done again."""
+    routed, length = _routed(stops)
+    cut = _clash(routed)
+    if cut is not None:
+        return _bounded_turfs(district, routed[:cut], True) + _bounded_turfs(district, routed[cut:], True)
+    doors = sum(s.size for s in routed)
+    if length is not None and length > walk_bound_m(doors) and len(routed) > 1:
+        xy = project([s.point for s in routed])
+        legs = np.sqrt(((xy[1:] - xy[:-1]) ** 2).sum(axis=1))
+        cut = int(legs.argmax()) + 1
+        return _bounded_turfs(district, routed[:cut], True) + _bounded_turfs(district, routed[cut:], True)
+    door_ids = tuple(d.id for s in routed for d in s.doors)
+    return [Turf(district=district, door_ids=door_ids, stops=len(routed), length_m=length, split_off=split)]

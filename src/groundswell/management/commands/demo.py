@@ -51,9 +51,14 @@ class Command(BaseCommand):
             default=70_000,
             help="synthetic electors on the Derby North register (default 70,000)",
         )
+        parser.add_argument(
+            "--postcode-areas",
+            default="",
+            help="load only these postcode areas of Code-Point Open, e.g. DE,NG (default: all of GB)",
+        )
         parser.add_argument("--quiet", action="store_true")
 
-    def handle(self, *args, members: int, electors: int, quiet: bool, **options):
+    def handle(self, *args, members: int, electors: int, quiet: bool, postcode_areas: str = "", **options):
         console = Console(stderr=True, quiet=quiet)
         branches_load_constituencies()
         console.print(f"Branches: {Branch.objects.count()} Westminster constituencies")
@@ -62,7 +67,13 @@ class Command(BaseCommand):
             self._add_members(members - have, have, console, quiet)
         self._users()
         console.print(f"Synthetic people: {Person.objects.filter(synthetic=True).count()}")
-        ground = demo_groundgame(organiser=User.objects.get(email=DEMO_USERS[1][0]), n_electors=electors)
+        ground = demo_groundgame(
+            organiser=User.objects.get(email=DEMO_USERS[1][0]),
+            n_electors=electors,
+            postcode_areas=[a for a in postcode_areas.split(",") if a.strip()] or None,
+        )
+        if "postcodes" in ground:
+            console.print(f"Postcodes (OS Code-Point Open): {ground['postcodes']['postcodes']:,}")
         demo_assign(canvasser=User.objects.get(email=DEMO_USERS[3][0]))
         if "register" in ground:
             console.print(f"Synthetic Derby North register: {ground['register']['rows']} electors")

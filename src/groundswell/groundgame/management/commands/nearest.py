@@ -21,11 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, at, postcode, party, election, limit, json: bool, **options):
+        nation = ""
         try:
             if at:
                 lat, lon = (float(x) for x in at.split(","))
             else:
-                lat, lon = selectors.postcode_location(postcode)
+                place = selectors.postcode_location(postcode)
+                lat, lon, nation = place.latitude, place.longitude, place.country
+                if place.note:
+                    self.stderr.write(place.note)
         except ValueError:
             raise CommandError(f"--at takes LAT,LON, for example 52.92,-1.52 (got {at!r})") from None
         except selectors.PostcodeNotFound as exc:
@@ -34,7 +38,7 @@ class Command(BaseCommand):
         if chosen is None:
             raise CommandError("no results loaded: run `groundswell import-results`")
         found = selectors.nearest_marginals(
-            latitude=lat, longitude=lon, party=party_code(party), election=chosen, limit=limit
+            latitude=lat, longitude=lon, party=party_code(party), election=chosen, limit=limit, nation=nation
         )
         if json:
             self.stdout.write(_dumps([_row(n) for n in found]))

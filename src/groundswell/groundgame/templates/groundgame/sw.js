@@ -1,6 +1,6 @@
 {% load static %}// Service worker for the doorstep app: keeps the page and its files so that it opens with
 // no connection. The walk lists and the outbox live in IndexedDB, not here.
-const CACHE = "groundswell-canvass-v1";
+const CACHE = "groundswell-canvass-v2";
 const SHELL = ["/canvass/", "{% static 'groundswell/canvass.js' %}", "{% static 'groundswell/site.css' %}",
                "{% static 'groundswell/htmx-2.0.11.min.js' %}"];
 
