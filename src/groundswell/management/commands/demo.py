@@ -111,7 +111,8 @@ class Command(BaseCommand):
             Console().print(
                 f"The demo trustees' shares of ballot {ballots['ballot']}'s key (any 2 of 3 count it: close "
                 f"it, then paste two at http://127.0.0.1:8000/ballots/{ballots['ballot']}/count/ or run "
-                f"`groundswell count-ballot {ballots['ballot']} --share {share_file(1)} --share {share_file(2)}`). "
+                f"`groundswell count-ballot {ballots['ballot']} "
+                f"--share {share_file(1)} --share {share_file(2)}`). "
                 "Demo only: a real ballot's shares go once to their trustees."
             )
             for i, share in enumerate(ballots["shares"], 1):
