@@ -1,6 +1,7 @@
-"""groundswell tick: the scheduled work — close ballots whose time is up, send tomorrow's
-event reminders. Run it from cron, or with --every N as a long-lived process
-(`groundswell serve` starts one). Safe to run on several machines at once."""
+"""groundswell tick: the scheduled work — put back on the queue the tasks of task workers that
+died, close ballots whose time is up, send tomorrow's event reminders. Run it from cron, or
+with --every N as a long-lived process (`groundswell serve` starts one). Safe to run on several
+machines at once."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ from django.db import close_old_connections
 def tick_once() -> dict[str, int]:
     from groundswell.ballots.services import ballots_close_due
     from groundswell.events.services import event_reminders_send
+    from groundswell.worker.leases import tasks_requeue_orphaned
 
-    return {"ballots closed": ballots_close_due(), "reminders sent": event_reminders_send()}
+    return {
+        "tasks re-queued": tasks_requeue_orphaned(),
+        "ballots closed": ballots_close_due(),
+        "reminders sent": event_reminders_send(),
+    }
 
 
 class Command(BaseCommand):
