@@ -57,9 +57,9 @@ def test_a_ballot_run_end_to_end_through_the_api(client, users, django_capture_o
     assert post(client, f"/api/ballots/{ballot_id}/count", {"shares": ["wrong " * 33]}).status_code == 422
     assert post(client, f"/api/ballots/{ballot_id}/count", {"shares": [share]}).json()["status"] == "counted"
     assert post(client, f"/api/ballots/{ballot_id}/publish").status_code == 428  # publishing needs confirming
-    assert (
-        post(client, f"/api/ballots/{ballot_id}/publish", {"confirm": True}).json()["status"] == "published"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the task writes the files
+        assert post(client, f"/api/ballots/{ballot_id}/publish", {"confirm": True}).status_code == 200
+    assert client.get(f"/api/ballots/{ballot_id}").json()["status"] == "published"
     client.logout()
     result = client.get(f"/api/results/{ballot_id}").json()
     assert result["result"]["winners"] == ["Bob"] and result["result"]["version"] == 1

@@ -204,3 +204,72 @@ def test_count_ballot_cli_counts_with_share_files(ro, three_trustees, branches, 
         call_command("count_ballot", str(ballot.pk), *files[:2])
     call_command("count_ballot", str(ballot.pk), *files)
     assert Ballot.objects.get(pk=ballot.pk).result["winners"] == ["Cat"]
+
+
+def test_published_files_stream_with_etag_and_byte_ranges(ro, electorate_of_six, client, monkeypatch):
+    from groundswell.ballots.services import publishing
+
+    monkeypatch.setattr(publishing, "CHUNK", 64)  # many chunks even for a small ballot
+    ballot = open_ballot(draft_ballot(ro, categories=("member", "registered_supporter")))
+    vote_all(ballot, [(0, 1), (1, 2), (2, 1), (1,), (0, 2, 1)])
+    close_and_count(ballot, ro)
+    services.ballot_publish(ballot=ballot, actor=ro, confirm=True)
+    f = PublishedFile.objects.get(ballot=ballot, name="board.jsonl")
+    assert f.chunks.count() > 3
+    whole = client.get(f"/ballots/{ballot.pk}/files/board.jsonl")
+    body = b"".join(whole.streaming_content)
+    assert body == f.content and len(body) == f.size and whole["ETag"] == f'"{f.sha256}"'
+    assert (
+        client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_IF_NONE_MATCH=whole["ETag"]).status_code
+        == 304
+    )
+    part = client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_RANGE="bytes=100-299")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == body[100:300]
+    assert part["Content-Range"] == f"bytes 100-299/{f.size}"
+    tail = client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_RANGE="bytes=-10")
+    assert b"".join(tail.streaming_content) == body[-10:]
+    assert (
+        client.get(f"/ballots/{ballot.pk}/files/board.jsonl", HTTP_RANGE=f"bytes={f.size + 5}-").status_code
+        == 416
+    )
+
+
+def test_an_opening_cut_short_resumes_and_adds_only_the_missing_electors(ro, electorate_of_six, monkeypatch):
+    from groundswell.ballots.services import setup
+
+    monkeypatch.setattr(setup, "OPEN_BATCH", 2)
+    ballot = draft_ballot(ro, categories=("member", "registered_supporter"))
+    services.ballot_open_start(ballot=ballot, actor=ro)
+    calls = []
+
+    def crash_after_first_batch(done, total):
+        calls.append(done)
+        raise KeyboardInterrupt("the worker was killed")
+
+    with pytest.raises(KeyboardInterrupt):
+        services.ballot_open(ballot_id=ballot.pk, progress=crash_after_first_batch)
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.OPENING and Elector.objects.filter(ballot=ballot).count() == 2
+    assert ballot.count_progress["opening"]["done"] == 2
+    again = services.ballot_open(ballot_id=ballot.pk)
+    assert again.status == Ballot.Status.OPEN
+    assert (
+        again.electorate_size == Elector.objects.filter(ballot=ballot).count() == 6
+    )  # 5 + the member from users
+    assert again.electorate_by_category == {"member": 5, "registered_supporter": 1}
+
+
+def test_a_cast_in_flight_when_the_ballot_closes_is_refused_so_the_close_totals_are_final(
+    ro, electorate_of_six
+):
+    ballot = open_ballot(draft_ballot(ro))
+    vote_all(ballot, [(0,), (1,)])
+    late = Elector.objects.select_related("ballot").filter(ballot=ballot).order_by("-pk").first()
+    assert late.ballot.is_accepting_votes()  # it read the ballot while it was open...
+    services.ballot_close(ballot=ballot, actor=ro, confirm=True)
+    with pytest.raises(services.BallotError, match="not open"):
+        services.ballot_cast(elector=late, ranking=[0])  # ...and commits after the close
+    ballot.refresh_from_db()
+    assert (
+        ballot.voted_by_category == {"member": 2} and SealedBallot.objects.filter(ballot=ballot).count() == 2
+    )

@@ -252,7 +252,7 @@ def take_share(request, ballot_id: int):
     summary="Publish the result, the board and the papers (cannot be undone: confirm: true)",
 )
 def publish_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
-    return _act(request, ballot_id, services.ballot_publish, confirm=bool(payload and payload.confirm))
+    return _act(request, ballot_id, services.ballot_publish_start, confirm=bool(payload and payload.confirm))
 
 
 @router.post(

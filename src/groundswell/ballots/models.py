@@ -60,6 +60,9 @@ class Ballot(models.Model):
     electorate_size = models.PositiveIntegerField(default=0)
     electorate_by_category = models.JSONField(default=dict, blank=True)
     credentials_sent = models.PositiveIntegerField(default=0)
+    voted_by_category = models.JSONField(
+        null=True, blank=True, help_text="the marked register's totals, at the close"
+    )
     result = models.JSONField(null=True, blank=True)
 
     class Custody(models.TextChoices):
@@ -121,6 +124,15 @@ class Elector(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "person"], name="one_elector_per_person")]
+        indexes = [
+            # the electors still to be sent a code, in key order: each batch of the sending
+            # reads the next 500 from here, however large the ballot and its history
+            models.Index(
+                fields=["ballot", "id"],
+                condition=models.Q(credential_sent_on__isnull=True),
+                name="elector_unsent",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"elector {self.pk} of {self.ballot_id}"
@@ -204,15 +216,16 @@ class Trustee(models.Model):
 
 
 class PublishedFile(models.Model):
-    """A file published with the result: the shuffled ballots and the trackers, with the
-    SHA-256 that anyone can check a download against."""
+    """A file published with the result (the board, the papers, the report...), with the
+    SHA-256 that anyone can check a download against. Its bytes are in `PublishedChunk`s
+    of 1 MiB: written and served as a stream, so memory stays flat however many papers,
+    and every app server can serve them with no shared disk (backups include them)."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="files")
     name = models.CharField(max_length=80)
     content_type = models.CharField(max_length=60)
-    content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
+    size = models.BigIntegerField()
     description = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -220,3 +233,20 @@ class PublishedFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def content(self) -> bytes:
+        """The whole file in memory: for small files and tests; pages stream the chunks."""
+        return b"".join(bytes(d) for d in self.chunks.order_by("seq").values_list("data", flat=True))
+
+
+class PublishedChunk(models.Model):
+    file = models.ForeignKey(PublishedFile, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "seq"], name="published_chunk_order")]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}:{self.seq}"

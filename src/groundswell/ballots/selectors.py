@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Length
 
 from groundswell.accounts.models import Role
 from groundswell.accounts.selectors import has_role
-from groundswell.ballots.models import Ballot, Elector, PublishedFile, SealedBallot, SpentCredential, Trustee
+from groundswell.ballots.models import (
+    Ballot,
+    Elector,
+    PublishedChunk,
+    PublishedFile,
+    SealedBallot,
+    SpentCredential,
+    Trustee,
+)
 
 
 def can_run_ballots(user) -> bool:
@@ -52,13 +62,19 @@ class Turnout:
         return 100 * self.cast / self.electorate if self.electorate else 0.0
 
 
-def ballot_turnout(ballot: Ballot) -> Turnout:
-    cast = dict(
+def voted_by_category(ballot: Ballot) -> dict[str, int]:
+    return dict(
         SpentCredential.objects.filter(ballot=ballot)
         .values("category")
         .annotate(n=Count("pk"))
         .values_list("category", "n")
     )
+
+
+def ballot_turnout(ballot: Ballot) -> Turnout:
+    """Turnout by category: counted live while voting is open, and read from the figures
+    stored at the close once it is not (a results page read by thousands counts nothing)."""
+    cast = ballot.voted_by_category if ballot.voted_by_category is not None else voted_by_category(ballot)
     cats = list(ballot.electorate_by_category) or sorted(cast)
     rows = []
     for c in cats:
@@ -74,6 +90,31 @@ def tracker_published(ballot: Ballot, tracker: str) -> bool:
 
 def published_file(ballot: Ballot, name: str) -> PublishedFile | None:
     return PublishedFile.objects.filter(ballot=ballot, name=name).first()
+
+
+def published_file_stream(f: PublishedFile, start: int, stop: int) -> Iterator[bytes]:
+    """Bytes [start, stop) of a published file, one stored chunk at a time. Every chunk but
+    the last has the first chunk's length, whatever size the file was written with."""
+    size = (
+        PublishedChunk.objects.filter(file=f, seq=0)
+        .annotate(n=Length("data"))
+        .values_list("n", flat=True)
+        .first()
+    )
+    if not size or stop <= start:
+        return
+    CHUNK = int(size)
+    first, last = start // CHUNK, (stop - 1) // CHUNK
+    rows = (
+        PublishedChunk.objects.filter(file=f, seq__gte=first, seq__lte=last)
+        .order_by("seq")
+        .values_list("seq", "data")
+    )
+    for seq, data in rows.iterator(chunk_size=2):
+        data = bytes(data)
+        lo = max(start - seq * CHUNK, 0)
+        hi = min(stop - seq * CHUNK, len(data))
+        yield data[lo:hi]
 
 
 def postal_electors(ballot: Ballot) -> QuerySet[Elector]:

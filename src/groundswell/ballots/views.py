@@ -9,8 +9,9 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import http_date
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -124,8 +125,8 @@ def ballot_publish(request, ballot_id: int):
     return _action(
         request,
         ballot_id,
-        services.ballot_publish,
-        "Published: the result, the board and the papers are public.",
+        services.ballot_publish_start,
+        "Publishing: the board and the papers are being written; the result is public when they are.",
         confirm=request.POST.get("confirm") == "yes",
     )
 
@@ -305,11 +306,44 @@ def ballot_results(request, ballot_id: int):
 
 
 def published_file(request, ballot_id: int, name: str):
+    """A published file, streamed from its chunks (memory flat whatever its size), with an
+    ETag (its SHA-256), Last-Modified, conditional requests and byte ranges, so a scrutineer
+    on a poor line can resume a download of the board."""
     ballot = get_object_or_404(Ballot, pk=ballot_id, status=Ballot.Status.PUBLISHED)
     f = selectors.published_file(ballot, name)
     if f is None:
         raise Http404("No such file.")
-    response = HttpResponse(bytes(f.content), content_type=f.content_type)
+    etag = f'"{f.sha256}"'
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        return response
+    start, end, status = 0, f.size - 1, 200
+    wanted = request.headers.get("Range", "")
+    if wanted.startswith("bytes=") and "," not in wanted and f.size:
+        first, _, last = wanted[6:].partition("-")
+        try:
+            if first:
+                start, end = int(first), min(int(last) if last else f.size - 1, f.size - 1)
+            else:
+                start, end = max(f.size - int(last), 0), f.size - 1
+        except ValueError:
+            start, end = 0, f.size - 1
+        else:
+            if start > end or start >= f.size:
+                response = HttpResponse(status=416)
+                response["Content-Range"] = f"bytes */{f.size}"
+                return response
+            status = 206
+    response = StreamingHttpResponse(
+        selectors.published_file_stream(f, start, end + 1), content_type=f.content_type, status=status
+    )
+    response["Content-Length"] = str(end - start + 1 if f.size else 0)
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{f.size}"
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(ballot.published_at.timestamp())
     response["Content-Disposition"] = f'attachment; filename="{ballot.pk}-{f.name}"'
     response["X-Content-SHA256"] = f.sha256
     return response

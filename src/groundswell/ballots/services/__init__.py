@@ -30,6 +30,7 @@ from groundswell.ballots.services.counting import (
 from groundswell.ballots.services.errors import AlreadyVoted, BallotError, ConfirmationNeeded, NotAllowed
 from groundswell.ballots.services.publishing import (
     ballot_publish,
+    ballot_publish_start,
     marked_register_totals,
     publish_consequences,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "ballot_open",
     "ballot_open_start",
     "ballot_publish",
+    "ballot_publish_start",
     "ballots_close_due",
     "candidate_count",
     "close_consequences",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from groundswell.ballots.models import Ballot, Candidate, Elector, SealedBallot, SpentCredential
@@ -45,6 +45,26 @@ def candidate_count(ballot: Ballot) -> int:
     return n
 
 
+def _still_open(ballot: Ballot) -> None:
+    """Checked again inside the cast's transaction, after its writes: on PostgreSQL the
+    ballot's row is held FOR SHARE (casts do not wait for each other, but closing takes the
+    row FOR UPDATE, so it waits for casts in flight and none commits after it); on SQLite the
+    cast's writes already hold the database's one write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT status, opens_at, closes_at FROM ballots_ballot WHERE id = %s FOR SHARE", [ballot.pk]
+            )
+            status, opens_at, closes_at = cur.fetchone()
+    else:
+        status, opens_at, closes_at = Ballot.objects.filter(pk=ballot.pk).values_list(
+            "status", "opens_at", "closes_at"
+        )[0]
+    now = timezone.now()
+    if status != Ballot.Status.OPEN or not opens_at <= now < closes_at:
+        raise BallotError("this ballot is not open for voting")
+
+
 def _store(elector: Elector, ballot: Ballot, sealed: bytes) -> SealedBallot:
     today = timezone.localdate()
     paper = SealedBallot(
@@ -56,6 +76,7 @@ def _store(elector: Elector, ballot: Ballot, sealed: bytes) -> SealedBallot:
                 elector_id=elector.pk, ballot=ballot, category=elector.category, spent_on=today
             )
             paper.save(force_insert=True)
+            _still_open(ballot)
     except IntegrityError:
         if SpentCredential.objects.filter(elector_id=elector.pk).exists():
             raise AlreadyVoted("this voting code has already been used: each elector votes once") from None

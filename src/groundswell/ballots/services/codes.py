@@ -119,9 +119,12 @@ def credentials_send(*, ballot_id: int, base_url: str | None = None) -> int:
                     )
                 )
             connection.send_messages(messages)
-            Elector.objects.filter(pk__in=[e.pk for e, _ in pairs]).update(credential_sent_on=today)
+            with transaction.atomic():  # the mark and the counter move together
+                marked = Elector.objects.filter(
+                    pk__in=[e.pk for e, _ in pairs], credential_sent_on=None
+                ).update(credential_sent_on=today)
+                Ballot.objects.filter(pk=ballot.pk).update(credentials_sent=F("credentials_sent") + marked)
             sent += len(pairs)
-            Ballot.objects.filter(pk=ballot.pk).update(credentials_sent=F("credentials_sent") + len(pairs))
     return sent
 
 

@@ -17,7 +17,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from groundswell.accounts.services import audit_record
-from groundswell.ballots import keys, policies
+from groundswell.ballots import keys, policies, selectors
 from groundswell.ballots.models import Ballot, Candidate, Paper, SealedBallot, SpentCredential, Trustee
 from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
 from groundswell.ballots.signals import ballot_counted
@@ -63,7 +63,10 @@ def ballot_close(*, ballot: Ballot, actor, confirm: bool = False) -> Ballot:
     locked.status = Ballot.Status.CLOSED
     if locked.closes_at > now:
         locked.closes_at = now  # closed early: no vote is taken after this
-    locked.save(update_fields=["status", "closes_at"])
+    # Casts hold this row FOR SHARE while they commit (casting._still_open), so this row lock
+    # waited for every cast in flight, and none commits after it: these totals are final.
+    locked.voted_by_category = selectors.voted_by_category(locked)
+    locked.save(update_fields=["status", "closes_at", "voted_by_category"])
     audit_record(actor=actor, action="ballot.close", target=f"ballot:{ballot.pk}", detail={"early": confirm})
     if locked.key_custody == Ballot.Custody.SERVER:
         transaction.on_commit(lambda: count_ballot.enqueue(ballot.pk))

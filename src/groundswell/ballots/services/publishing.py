@@ -1,11 +1,16 @@
 """Publishing a counted ballot: the result with its bulletin board and papers, so anyone can
-find their tracker, check the board and count again (`groundswell verify DIR`)."""
+find their tracker, check the board and count again (`groundswell verify DIR`).
+
+Every file is written as a stream into 1 MiB chunks, hashed as it goes, so publishing
+half a million papers holds one chunk at a time, not the files. The page and the API queue
+it (`ballot_publish_start`: a task, with the status on the ballot's page); the service
+itself runs in one transaction: the files appear whole, with the status, or not at all."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 from django.db.models import Count
@@ -17,6 +22,7 @@ from groundswell.ballots.models import (
     Ballot,
     Candidate,
     Paper,
+    PublishedChunk,
     PublishedFile,
     SealedBallot,
     SpentCredential,
@@ -24,7 +30,9 @@ from groundswell.ballots.models import (
 )
 from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
 from groundswell.core.ballotbox import board, sealing
-from groundswell.core.formats.ballot_files import write_blt, write_csv
+from groundswell.core.formats.ballot_files import blt_lines, csv_lines
+
+CHUNK = 1 << 20  # bytes per stored chunk of a published file
 
 
 def marked_register_totals(ballot: Ballot) -> dict[str, int]:
@@ -34,20 +42,6 @@ def marked_register_totals(ballot: Ballot) -> dict[str, int]:
     return totals
 
 
-def _board_text(ballot: Ballot) -> tuple[str, str, int]:
-    rows = (
-        SealedBallot.objects.filter(ballot=ballot)
-        .order_by("tracker")
-        .values_list("tracker", "category", "sealed")
-    )
-    out = io.StringIO()
-    head, n = board.genesis(ballot.pk, ballot.key_fingerprint), 0
-    for entry in board.chain(head, ((t, c, bytes(s)) for t, c, s in rows.iterator(chunk_size=5000))):
-        out.write(entry.line())
-        head, n = entry.hash, entry.n
-    return out.getvalue(), head, n
-
-
 def publish_consequences(ballot: Ballot) -> dict:
     return {
         "papers": Paper.objects.filter(ballot=ballot).count(),
@@ -55,12 +49,75 @@ def publish_consequences(ballot: Ballot) -> dict:
     }
 
 
-@transaction.atomic
-def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
-    """Publishes the result, the board, the marked-register totals and the shuffled papers.
-    Publishing cannot be undone: people (the API too) confirm it explicitly."""
+def _write(
+    ballot: Ballot, name: str, content_type: str, description: str, text: Iterable[str]
+) -> PublishedFile:
+    """Writes one file from text pieces into chunks; returns it with its size and SHA-256."""
+    f = PublishedFile.objects.create(
+        ballot=ballot, name=name, content_type=content_type, sha256="", size=0, description=description
+    )
+    digest, size, seq = hashlib.sha256(), 0, 0
+    buffer = bytearray()
+    pending: list[PublishedChunk] = []
+    for piece in text:
+        buffer += piece.encode("utf-8")
+        while len(buffer) >= CHUNK:
+            data = bytes(buffer[:CHUNK])
+            del buffer[:CHUNK]
+            digest.update(data)
+            size += len(data)
+            pending.append(PublishedChunk(file=f, seq=seq, data=data))
+            seq += 1
+            if len(pending) == 8:
+                PublishedChunk.objects.bulk_create(pending)
+                pending = []
+    if buffer:
+        data = bytes(buffer)
+        digest.update(data)
+        size += len(data)
+        pending.append(PublishedChunk(file=f, seq=seq, data=data))
+    PublishedChunk.objects.bulk_create(pending)
+    f.sha256, f.size = digest.hexdigest(), size
+    f.save(update_fields=["sha256", "size"])
+    return f
+
+
+def _board_lines(ballot: Ballot, head: list) -> Iterator[str]:
+    rows = (
+        SealedBallot.objects.filter(ballot=ballot)
+        .order_by("tracker")
+        .values_list("tracker", "category", "sealed")
+    )
+    head[:] = [board.genesis(ballot.pk, ballot.key_fingerprint), 0]
+    for entry in board.chain(head[0], ((t, c, bytes(s)) for t, c, s in rows.iterator(chunk_size=5000))):
+        head[:] = [entry.hash, entry.n]
+        yield entry.line()
+
+
+def _papers(ballot: Ballot) -> Iterator[tuple[str, list[int]]]:
+    """The opened papers in key order: their keys are random, so this is a random order."""
+    rows = Paper.objects.filter(ballot=ballot).order_by("id").values_list("category", "ranking")
+    for category, ranking in rows.iterator(chunk_size=10_000):
+        yield category, ranking or []
+
+
+def ballot_publish_start(*, ballot: Ballot, actor, confirm: bool = False) -> Ballot:
+    """Checks, then queues the publishing (files of hundreds of megabytes are written by
+    the task worker, not in a web request)."""
+    from groundswell.ballots.tasks import publish_ballot
+
     policies.run_ballot(actor, ballot)
-    locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    with transaction.atomic():
+        locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        _check(locked, confirm)
+        locked.count_progress = {**(locked.count_progress or {}), "publishing": True}
+        locked.save(update_fields=["count_progress"])
+        actor_id = getattr(actor, "pk", None)
+        transaction.on_commit(lambda: publish_ballot.enqueue(ballot.pk, actor_id))
+    return locked
+
+
+def _check(locked: Ballot, confirm: bool) -> None:
     if locked.status != Ballot.Status.COUNTED:
         raise BallotError(
             f"only a counted ballot can be published (this one is {locked.get_status_display()})"
@@ -72,48 +129,83 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
             "papers public for good. Confirm to publish.",
             c,
         )
+
+
+@transaction.atomic
+def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
+    """Publishes the result, the board, the marked-register totals and the shuffled papers.
+    Publishing cannot be undone: people (the API too) confirm it explicitly."""
+    policies.run_ballot(actor, ballot)
+    locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if locked.status == Ballot.Status.PUBLISHED:
+        return locked  # a task delivered twice
+    _check(locked, confirm)
     names = list(Candidate.objects.filter(ballot=locked).order_by("position").values_list("name", flat=True))
-    papers = list(Paper.objects.filter(ballot=locked).order_by("id").values_list("category", "ranking"))
-    papers = [(c, r or []) for c, r in papers]  # random keys: key order is a random order
-    width = max((len(r) for _, r in papers), default=1) or 1
-    board_text, head, entries = _board_text(locked)
-    marked = marked_register_totals(locked)
-    trackers = (
-        SealedBallot.objects.filter(ballot=locked).order_by("tracker").values_list("tracker", flat=True)
+    width = (
+        max(
+            (
+                len(r or [])
+                for r in Paper.objects.filter(ballot=locked)
+                .values_list("ranking", flat=True)
+                .iterator(chunk_size=10_000)
+            ),
+            default=1,
+        )
+        or 1
     )
-    files = {
-        "board.jsonl": (
+    marked = marked_register_totals(locked)
+    PublishedFile.objects.filter(ballot=locked).delete()
+    head: list = []
+    written = [
+        _write(
+            locked,
+            "board.jsonl",
             "application/x-ndjson",
-            board_text,
             "every sealed paper with its tracker, hash-chained",
+            _board_lines(locked, head),
         ),
-        "marked_register.json": (
+        _write(
+            locked,
+            "marked_register.json",
             "application/json",
-            json.dumps(marked, indent=2, sort_keys=True) + "\n",
             "how many electors voted, by category (not who)",
+            [json.dumps(marked, indent=2, sort_keys=True) + "\n"],
         ),
-        "ballots.blt": (
+        _write(
+            locked,
+            "ballots.blt",
             "text/plain; charset=utf-8",
-            write_blt(names, locked.seats, (r for _, r in papers), title=locked.title),
             "every paper as opened, shuffled, in ERS .blt format",
+            blt_lines(names, locked.seats, (r for _, r in _papers(locked)), title=locked.title),
         ),
-        "ballots.csv": (
+        _write(
+            locked,
+            "ballots.csv",
             "text/csv; charset=utf-8",
-            write_csv(names, papers, width=width),
             "every paper as opened, shuffled, with its elector category",
+            csv_lines(names, _papers(locked), width=width),
         ),
-        "trackers.txt": (
+        _write(
+            locked,
+            "trackers.txt",
             "text/plain; charset=utf-8",
-            "".join(t + "\n" for t in trackers),
             "every tracker, sorted",
+            (
+                t + "\n"
+                for t in SealedBallot.objects.filter(ballot=locked)
+                .order_by("tracker")
+                .values_list("tracker", flat=True)
+                .iterator(chunk_size=10_000)
+            ),
         ),
-        "result.json": (
+        _write(
+            locked,
+            "result.json",
             "application/json",
-            json.dumps(locked.result, indent=2, ensure_ascii=False) + "\n",
             "the count report (version 1)",
+            [json.dumps(locked.result, indent=2, ensure_ascii=False) + "\n"],
         ),
-    }
-    encoded = {name: text.encode("utf-8") for name, (_, text, _) in files.items()}
+    ]
     manifest = {
         "version": 1,
         "ballot": locked.pk,
@@ -134,34 +226,28 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
                 .values_list("share_fingerprint", flat=True)
             ),
         },
-        "board": {"entries": entries, "head": head},
+        "board": {"entries": head[1], "head": head[0]},
         "electorate": locked.electorate_by_category,
         "marked_register": marked,
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in encoded.items()},
+        "files": {f.name: f.sha256 for f in written},
     }
-    files["manifest.json"] = ("application/json", "", "what every other file must hash to; the board's head")
-    encoded["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    PublishedFile.objects.filter(ballot=locked).delete()
-    for name, (content_type, _, description) in files.items():
-        data = encoded[name]
-        PublishedFile.objects.create(
-            ballot=locked,
-            name=name,
-            content_type=content_type,
-            content=data,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            description=description,
-        )
+    _write(
+        locked,
+        "manifest.json",
+        "application/json",
+        "what every other file must hash to; the board's head",
+        [json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"],
+    )
     locked.status = Ballot.Status.PUBLISHED
     locked.published_at = timezone.now()
-    locked.board_head = head
-    locked.save(update_fields=["status", "published_at", "board_head"])
+    locked.board_head = head[0]
+    locked.count_progress = {k: v for k, v in (locked.count_progress or {}).items() if k != "publishing"}
+    locked.save(update_fields=["status", "published_at", "board_head", "count_progress"])
     audit_record(
         actor=actor,
         action="ballot.publish",
         target=f"ballot:{ballot.pk}",
-        rows=len(papers),
-        detail={"board_head": head},
+        rows=head[1],
+        detail={"board_head": head[0]},
     )
     return locked

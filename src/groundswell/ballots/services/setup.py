@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from groundswell.accounts.services import audit_record
@@ -176,8 +177,14 @@ def ballot_open_start(*, ballot: Ballot, actor) -> Ballot:
     return locked
 
 
+OPEN_BATCH = 10_000
+
+
 def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None = None) -> Ballot:
-    """Freezes the electorate as of the freeze date. Codes are made when they are sent."""
+    """Freezes the electorate as of the freeze date, in batches that each commit: a crash
+    part-way leaves the ballot opening, and running it again (the task is re-run) adds only
+    the electors still missing. The electorate is one query as of the freeze date, so a
+    re-run finds the same people. Codes are made when they are sent."""
     ballot = Ballot.objects.get(pk=ballot_id)
     if ballot.status != Ballot.Status.OPENING:
         return ballot  # delivered twice: already done
@@ -188,22 +195,33 @@ def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None =
     electorate = eligible_electorate(
         ballot.eligible_categories, ballot.freeze_date, ballot.min_membership_days, ballot.branch_id
     )
+    have = set(Elector.objects.filter(ballot=ballot).values_list("person_id", flat=True))
+    missing = [e for e in electorate if e.person_id not in have]
+    total, done = len(electorate), len(have)
+    for start in range(0, len(missing), OPEN_BATCH):
+        batch = missing[start : start + OPEN_BATCH]
+        with transaction.atomic():
+            Elector.objects.bulk_create(
+                [Elector(ballot=ballot, person_id=e.person_id, category=e.category) for e in batch],
+                ignore_conflicts=True,
+            )
+            done += len(batch)
+            Ballot.objects.filter(pk=ballot.pk).update(
+                count_progress={"opening": {"done": done, "total": total}}
+            )
+        if progress:
+            progress(done, total)
     by_category: dict[str, int] = {c: 0 for c in ballot.eligible_categories}
+    for category, n in (
+        Elector.objects.filter(ballot=ballot).values_list("category").annotate(n=Count("pk")).order_by()
+    ):
+        by_category[category] = n
     with transaction.atomic():
-        batch: list[Elector] = []
-        for i, e in enumerate(electorate, 1):
-            batch.append(Elector(ballot=ballot, person_id=e.person_id, category=e.category))
-            by_category[e.category] = by_category.get(e.category, 0) + 1
-            if len(batch) == 5000:
-                Elector.objects.bulk_create(batch)
-                batch = []
-                if progress:
-                    progress(i, len(electorate))
-        Elector.objects.bulk_create(batch)
-        ballot.electorate_size = len(electorate)
+        ballot.electorate_size = sum(by_category.values())
         ballot.electorate_by_category = by_category
         ballot.status = Ballot.Status.OPEN
-        ballot.save(update_fields=["electorate_size", "electorate_by_category", "status"])
+        ballot.count_progress = {}
+        ballot.save(update_fields=["electorate_size", "electorate_by_category", "status", "count_progress"])
     if not ballot.in_app:
         from groundswell.ballots.tasks import send_credentials
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from groundswell.core.counting.ballots import BallotBuilder, Ballots
@@ -159,27 +159,48 @@ def parse_csv(
     return builder.build()
 
 
+def blt_lines(
+    candidates: Sequence[str], seats: int, papers: Iterable[Sequence[int]], *, title: str = ""
+) -> Iterator[str]:
+    """An ERS .blt text line by line, one line per paper in the order given (weight 1 each):
+    a file of any size is written without holding it."""
+    yield f"{len(candidates)} {seats}\n"
+    for ranking in papers:
+        yield "1 " + " ".join(str(c + 1) for c in ranking) + " 0\n"
+    yield "0\n"
+    for name in candidates:
+        yield '"' + name.replace('"', "'") + '"\n'
+    yield '"' + title.replace('"', "'") + '"\n'
+
+
 def write_blt(
     candidates: Sequence[str], seats: int, papers: Iterable[Sequence[int]], *, title: str = ""
 ) -> str:
     """An ERS .blt text, one line per paper in the order given (weight 1 each)."""
+    return "".join(blt_lines(candidates, seats, papers, title=title))
+
+
+def csv_lines(
+    candidates: Sequence[str], papers: Iterable[tuple[str, Sequence[int]]], *, width: int
+) -> Iterator[str]:
+    """The ballot CSV with categories, line by line: one line per (category, ranking) paper."""
     out = io.StringIO()
-    out.write(f"{len(candidates)} {seats}\n")
-    for ranking in papers:
-        out.write("1 " + " ".join(str(c + 1) for c in ranking) + " 0\n")
-    out.write("0\n")
-    for name in candidates:
-        out.write('"' + name.replace('"', "'") + '"\n')
-    out.write('"' + title.replace('"', "'") + '"\n')
-    return out.getvalue()
+    w = csv.writer(out, lineterminator="\n")
+
+    def take() -> str:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    w.writerow(["category", *[f"rank{i}" for i in range(1, width + 1)]])
+    yield take()
+    for category, ranking in papers:
+        names = [candidates[c] for c in ranking]
+        w.writerow([category, *names, *[""] * (width - len(names))])
+        yield take()
 
 
 def write_csv(candidates: Sequence[str], papers: Iterable[tuple[str, Sequence[int]]], *, width: int) -> str:
     """The ballot CSV with categories: one line per (category, ranking) paper."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["category", *[f"rank{i}" for i in range(1, width + 1)]])
-    for category, ranking in papers:
-        names = [candidates[c] for c in ranking]
-        w.writerow([category, *names, *[""] * (width - len(names))])
-    return out.getvalue()
+    return "".join(csv_lines(candidates, papers, width=width))
