@@ -93,3 +93,10 @@ def test_a_letter_jumps_to_the_first_surname_there(client, two_branches):
     factories.person(branch=two_branches[0], last_name="Zephaniah", number="N9999")
     html = client.get("/members/?letter=Z").content.decode()
     assert re.findall(r"<td>(N\d+)</td>", html) == ["N9999"]
+
+
+def test_the_count_stops_at_its_cap_and_says_so(two_branches):
+    admin = factories.user(Role.NATIONAL_ADMIN)
+    everyone = selectors.membership_search(admin)
+    assert selectors.membership_count(everyone, up_to=200) == (120, False)
+    assert selectors.membership_count(everyone, up_to=100) == (100, True)

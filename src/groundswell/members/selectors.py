@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from groundswell.accounts.models import Role
@@ -115,10 +116,30 @@ def membership_search(
                 qs = qs.filter(
                     Q(person__first_name__istartswith=word) | Q(person__last_name__istartswith=word)
                 )
+            # The same order, written so that no index can give it: otherwise PostgreSQL walks
+            # the whole (surname, first name) index in order hoping to meet 50 Smiths early,
+            # and reads 400,000 rows to reach the S's (0.6 s at 500,000); this way it takes
+            # the matches from the prefix indexes (migration 0004) and sorts the few thousand.
+            return qs.order_by(
+                Concat("person__last_name", Value("")),
+                Concat("person__first_name", Value("")),
+                "membership_number",
+            )
     return qs.order_by("person__last_name", "person__first_name", "membership_number")
 
 
 PAGE_SIZE = 50
+COUNT_UP_TO = 1_000
+
+
+def membership_count(memberships: QuerySet[Membership], *, up_to: int = COUNT_UP_TO) -> tuple[int, bool]:
+    """How many rows match, counted up to `up_to` (and whether there are more): counting all
+    500,000 memberships costs more than the page itself, and "more than 1,000" says enough
+    (another word narrows the search)."""
+    n = memberships.order_by().values("pk")[: up_to + 1].count()
+    return min(n, up_to), n > up_to
+
+
 Cursor = tuple[str, str, str]  # (last name, first name, membership number) of a page's last row
 
 

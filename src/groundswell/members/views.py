@@ -99,6 +99,7 @@ def member_list(request):
     letter = letter if len(letter) == 1 and letter in LETTERS else ""
     after = cursor_from_token(request.GET.get("after", ""))
     rows, next_cursor = selectors.membership_page(memberships, after=after, letter=letter)
+    count, more = selectors.membership_count(memberships)
     filters = {
         k: v
         for k, v in (("q", args["query"]), ("branch", args["branch_id"]), ("category", args["category"]))
@@ -106,7 +107,8 @@ def member_list(request):
     }
     context = {
         "rows": rows,
-        "count": memberships.count(),
+        "count": count,
+        "more": more,
         "letter": letter,
         "letters": LETTERS,
         "paged": after is not None or bool(letter),
