@@ -19,7 +19,7 @@ install: $(STAMP)
 	bash scripts/apt-deps.sh demo
 
 demo: install
-	$(BIN)/groundswell migrate --no-input
+	$(BIN)/groundswell admin migrate --no-input
 	$(BIN)/groundswell demo
 	$(BIN)/groundswell serve
 

@@ -57,6 +57,7 @@ MATRIX = [
     ("post", "/ballots/{ballot}/close/", RUNNERS, 403),
     ("post", "/ballots/{ballot}/publish/", RUNNERS, 403),
     ("post", "/ballots/{ballot}/postal.csv", RUNNERS, 403),
+    ("post", "/ballots/{ballot}/reissue/", RUNNERS, 403),
     ("get", "/ballots/{ballot}/share/", (RO,), 404),  # the ballot's one trustee
     ("get", "/ballots/trustee/", ALL, 403),
     ("get", "/ballots/{ballot}/count/", RUNNERS, 404),
@@ -75,6 +76,7 @@ MATRIX = [
     ("post", "/api/ballots/{ballot}/close", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/publish", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/count", RUNNERS, 403),
+    ("post", "/api/ballots/{ballot}/reissue", RUNNERS, 403),
     ("post", "/api/ballots/{ballot}/share", (RO,), 404),
     ("post", "/api/ballots/{published}/audit", PUBLIC, None),
     ("post", "/api/vote", PUBLIC, None),
@@ -93,6 +95,7 @@ MATRIX = [
     ("get", "/register/{seat}/", MANAGERS, 403),
     ("get", "/register/{other_seat}/", (ADMIN,), (403, 404)),
     ("get", "/register/{seat}/imports/{register_job}/", MANAGERS, 403),
+    ("post", "/register/{seat}/imports/{register_job}/confirm/", MANAGERS, 403),
     ("post", "/register/{seat}/corrections/{correction}/", MANAGERS, 403),
     ("get", "/api/targets", ALL, None),
     ("get", "/api/nearest?lat=52.9&lon=-1.5", PUBLIC, None),

@@ -80,7 +80,7 @@ def test_erasure_leaves_nothing_in_replies_comments_supports_deliveries_or_the_a
     assert held["events"]["replies"] and held["motions"]["supports"] and held["motions"]["comments"]
     assert held["mailouts"]["emails_sent"]
 
-    person_erase(person=person, actor=users[Role.NATIONAL_ADMIN])
+    person_erase(person=person, actor=users[Role.NATIONAL_ADMIN], confirm=True)
 
     assert not Rsvp.objects.filter(email_key="ada.erase@example.org").exists()
     assert not Rsvp.objects.filter(name__contains="Ada").exists()

@@ -54,8 +54,9 @@ def session_cookie(user) -> tuple[str, str]:
     """A signed-in session for `user` (as after the sign-in page): the Cookie header and CSRF token."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
+
+    from groundswell.web.sessions import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

@@ -33,4 +33,7 @@ api.add_router("/", mailouts_router)
 @api.exception_handler(Refused)
 def refused(request, exc: Refused):
     """Every policy's refusal, answered with the status it carries (the one mapping for the API)."""
-    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status)
+    body = {"detail": exc.message, "code": exc.code}
+    if getattr(exc, "consequences", None):
+        body["consequences"] = exc.consequences  # what confirming would do (NeedsConfirmation)
+    return api.create_response(request, body, status=exc.status)

@@ -13,10 +13,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 
 def home() -> Path:
-    """Where the embedded database, the secret key and uploads live (`var/` by default)."""
-    path = Path(os.environ.get("GROUNDSWELL_HOME", Path.cwd() / "var"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where the embedded database, the secret key and uploads live (`var/` by default).
+
+    Only named here: importing the settings writes nothing (so `groundswell --help` in any
+    directory leaves it as it was); `prepare_home` creates it when a command really runs."""
+    return Path(os.environ.get("GROUNDSWELL_HOME", Path.cwd() / "var"))
+
+
+def prepare_home(path: Path) -> None:
+    """Creates the home directory and its `static/` (which whitenoise expects) before a
+    command that uses them runs: the CLI calls it for every command except help and
+    version, and wsgi/asgi call it when the server starts."""
+    (path / "static").mkdir(parents=True, exist_ok=True)
 
 
 def database_from_url(url: str | None, sqlite_path: Path) -> dict:
@@ -72,12 +80,23 @@ def email_from_url(url: str | None) -> dict:
     }
 
 
-def secret_key(base: Path) -> str:
-    """`SECRET_KEY` from the environment, else one generated once and kept in `var/`."""
+def secret_key(base: Path):
+    """`SECRET_KEY` from the environment, else the one kept in `var/secret_key`, generated
+    there the first time something signs with it (a lazy string: reading the settings for
+    `--help` must not write a key into the current directory)."""
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = base / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    from django.utils.functional import lazy
+
+    return lazy(_kept_secret_key, str)(path)
+
+
+def _kept_secret_key(path: Path) -> str:
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()

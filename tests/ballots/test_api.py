@@ -8,6 +8,7 @@ from django.utils import timezone
 from groundswell.accounts.models import Role
 from groundswell.ballots.models import Ballot, Elector
 from tests.ballots.factories import code_for
+from tests.factories import PASSWORD
 
 
 def post(client, url, data=None):
@@ -53,7 +54,8 @@ def test_a_ballot_run_end_to_end_through_the_api(client, users, django_capture_o
     early = post(client, f"/api/ballots/{ballot_id}/close")
     assert early.status_code == 428 and "Confirm" in early.json()["detail"]  # closing early needs confirming
     post(client, f"/api/ballots/{ballot_id}/close", {"confirm": True})
-    share = post(client, f"/api/ballots/{ballot_id}/share").json()["share"]
+    assert post(client, f"/api/ballots/{ballot_id}/share", {"password": "guess"}).status_code == 403
+    share = post(client, f"/api/ballots/{ballot_id}/share", {"password": PASSWORD}).json()["share"]
     assert post(client, f"/api/ballots/{ballot_id}/count", {"shares": ["wrong " * 33]}).status_code == 422
     assert post(client, f"/api/ballots/{ballot_id}/count", {"shares": [share]}).json()["status"] == "counted"
     assert post(client, f"/api/ballots/{ballot_id}/publish").status_code == 428  # publishing needs confirming

@@ -147,7 +147,7 @@ def test_the_verifier_passes_a_published_ballot_and_fails_one_paper_changed_adde
     close_and_count(ballot, ro)
     good = _publish_to(ballot, ro, tmp_path / "good")
     report = verify_board(good, tracker_to_find=trackers[3])
-    assert report.ok, report.lines()
+    assert report.ok, [x for x in report.lines() if x.startswith("FAIL")]
     call_command("verify", str(good))  # the CLI agrees
 
     lines = (good / "board.jsonl").read_text().splitlines(keepends=True)
@@ -273,3 +273,164 @@ def test_a_cast_in_flight_when_the_ballot_closes_is_refused_so_the_close_totals_
     assert (
         ballot.voted_by_category == {"member": 2} and SealedBallot.objects.filter(ballot=ballot).count() == 2
     )
+
+
+def test_an_officer_reissues_a_lost_code_by_email_or_for_printing(ro, users, branches, client):
+    north, _ = branches
+    postal = factories.person(branch=north, email="")
+    ballot = open_ballot(draft_ballot(ro))
+    client.force_login(ro)
+    member = users[Role.MEMBER].person
+    mail.outbox.clear()
+    client.post(f"/ballots/{ballot.pk}/reissue/", {"who": member.email})
+    (message,) = mail.outbox
+    new = next(
+        line.split(": ")[1] for line in message.body.splitlines() if line.startswith("Your voting code")
+    )
+    assert "no longer works" in message.body and services.elector_for_code(new).person_id == member.pk
+    number = postal.memberships.first().membership_number
+    page = client.post(f"/ballots/{ballot.pk}/reissue/", {"who": number})
+    import re as _re
+
+    printed = _re.search(r'data-testid="reissued-code">([A-Z0-9-]+)<', page.content.decode()).group(1)
+    assert services.elector_for_code(printed).person_id == postal.pk and page["Cache-Control"] == "no-store"
+    assert AuditEvent.objects.filter(action="ballot.code_reissued").count() == 2
+
+
+def _sealed_for(ballot, ranking_json: bytes):
+    from groundswell.core.ballotbox import sealing
+
+    n = ballot.candidates.count()
+    plaintext = ranking_json.ljust(sealing.padded_length(n), b" ")
+    from cryptography.hazmat.primitives import hpke
+
+    suite = hpke.Suite(hpke.KEM.P256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_128_GCM)
+    return suite.encrypt(
+        plaintext, sealing.public_key(bytes(ballot.public_key)), info=sealing.info_for(ballot.pk)
+    )
+
+
+@pytest.mark.parametrize("crafted", [b"[7]", b"[-1]", b"[]", b"[0,0]", b'"x"'])
+def test_a_crafted_sealed_paper_is_an_invalid_paper_and_the_ballot_still_publishes_and_verifies(
+    ro, electorate_of_six, tmp_path, crafted
+):
+    ballot = open_ballot(draft_ballot(ro))
+    vote_all(ballot, [(0,), (1, 2)])
+    evil = Elector.objects.filter(ballot=ballot).order_by("-pk").first()
+    services.ballot_cast(elector=evil, sealed=_sealed_for(ballot, crafted))
+    counted = close_and_count(ballot, ro)
+    assert counted.result["valid"] == 2 and counted.result["invalid"] == 1
+    directory = _publish_to(counted, ro, tmp_path / "pub")
+    assert verify_board(directory).ok
+
+
+def test_an_audited_paper_cannot_pass_for_another_ranking_by_relabelling_the_candidates(
+    ro, electorate_of_six, client, tmp_path
+):
+    from groundswell.core.ballotbox import sealing
+    from groundswell.core.ballotbox.verify import verify_audit_file
+
+    ballot = open_ballot(draft_ballot(ro))
+    ikm = bytes(range(32))
+    sealed = sealing.reseal(
+        bytes(ballot.public_key), sealing.info_for(ballot.pk), sealing.encode_ranking([1], 3), ikm
+    )
+    paper = {
+        "ballot": ballot.pk,
+        "candidates": ["Bob", "Ann", "Cat"],  # a cheating page swapped the names: it sealed Bob
+        "public_key": bytes(ballot.public_key).hex(),
+        "info": sealing.info_for(ballot.pk).decode(),
+        "ranking": [0],
+        "ephemeral_ikm": ikm.hex(),
+        "sealed": base64.b64encode(sealed).decode(),
+        "tracker": sealing.tracker(sealed),
+    }
+    page = client.post(f"/ballots/{ballot.pk}/audit/", {"paper": json.dumps(paper)})
+    assert page.status_code == 422 and "other candidates" in page.content.decode()
+    path = tmp_path / "audited.json"
+    path.write_text(json.dumps(paper))
+    report = verify_audit_file(path, candidates=["Ann", "Bob", "Cat"], key_fingerprint=ballot.key_fingerprint)
+    assert not report.ok
+    assert not verify_audit_file(
+        path, candidates=None, key_fingerprint=None
+    ).ok  # the paper's own list proves nothing
+    paper["candidates"], paper["ranking"] = ["Ann", "Bob", "Cat"], [1]
+    path.write_text(json.dumps(paper))
+    honest = verify_audit_file(path, candidates=["Ann", "Bob", "Cat"], key_fingerprint=ballot.key_fingerprint)
+    assert honest.ok and "1. Bob" in honest.lines()[-1]
+    assert client.post(f"/ballots/{ballot.pk}/audit/", {"paper": "[" * 100_000}).status_code == 422
+
+
+def test_all_three_trustees_may_give_their_shares(ro, three_trustees, branches):
+    north, _ = branches
+    for _ in range(2):
+        factories.person(branch=north)
+    ballot = _two_of_three(ro, three_trustees, rankings=((0,), (1,)))
+    counted = services.ballot_count(ballot_id=ballot.pk, shares_given=SHARES[ballot.pk], actor=ro)
+    assert counted.status == Ballot.Status.COUNTED
+
+
+def test_a_count_that_fails_while_storing_is_marked_failed_and_another_may_start(
+    ro, three_trustees, branches, monkeypatch
+):
+    from groundswell.ballots.services import counting
+
+    north, _ = branches
+    factories.person(branch=north)
+    ballot = _two_of_three(ro, three_trustees, rankings=((0,),))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(counting, "_write_papers", broken)
+    with pytest.raises(RuntimeError):
+        services.ballot_count(ballot_id=ballot.pk, shares_given=SHARES[ballot.pk][:2], actor=ro)
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.CLOSED and ballot.count_progress["state"] == "failed"
+    assert not ballot.papers.exists()
+    monkeypatch.undo()
+    assert (
+        services.ballot_count(ballot_id=ballot.pk, shares_given=SHARES[ballot.pk][:2], actor=ro).status
+        == "counted"
+    )
+
+
+def test_a_board_rewritten_whole_fails_against_the_announced_head(ro, electorate_of_six, tmp_path):
+    ballot = open_ballot(draft_ballot(ro))
+    vote_all(ballot, [(0,), (1,), (2,)])
+    close_and_count(ballot, ro)
+    good = _publish_to(ballot, ro, tmp_path / "good")
+    ballot.refresh_from_db()
+    manifest = json.loads((good / "manifest.json").read_text())
+    assert verify_board(good, head=ballot.board_head, key_fingerprint=ballot.key_fingerprint).ok
+    manifest["board"]["head"] = "0" * 64
+    (good / "manifest.json").write_text(json.dumps(manifest))
+    assert not verify_board(good, head=ballot.board_head).ok
+
+
+def test_a_category_too_small_to_show_apart_is_folded_so_its_voters_papers_are_not_exposed(
+    ro, branches, tmp_path
+):
+    from groundswell.ballots.models import Paper
+    from groundswell.ballots.services.counting import fold_small_categories
+
+    north, _ = branches
+    for _ in range(11):
+        factories.person(branch=north)
+    lone = factories.person(branch=north, category="registered_supporter")
+    ballot = open_ballot(draft_ballot(ro, categories=("member", "registered_supporter")))
+    supporter = Elector.objects.get(ballot=ballot, person=lone)
+    vote_all(ballot, [(0,)] * 12)
+    services.ballot_cast(elector=Elector.objects.select_related("ballot").get(pk=supporter.pk), ranking=[2])
+    counted = close_and_count(ballot, ro)
+    assert counted.result["category_map"] == {"registered_supporter": "member"}
+    assert set(counted.result["by_category"]) == {"member"}
+    assert set(Paper.objects.filter(ballot=ballot).values_list("category", flat=True)) == {"member"}
+    directory = _publish_to(counted, ro, tmp_path / "pub")
+    assert "registered_supporter" not in (directory / "ballots.csv").read_text()
+    assert verify_board(directory).ok
+    # two small categories of 6 together are enough to be shown as "other"
+    assert fold_small_categories([("a", ())] * 20 + [("b", ())] * 6 + [("c", ())] * 6) == {
+        "b": "other",
+        "c": "other",
+    }

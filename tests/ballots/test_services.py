@@ -147,10 +147,11 @@ def test_count_and_publish_give_files_that_recount_to_the_published_result(ro, e
     recount = count(
         parse_csv(csv_text.splitlines(keepends=True), candidates=["Ann", "Bob", "Cat"]), method="irv"
     ).to_dict()
-    assert recount == ballot.result
+    shown = {k: v for k, v in ballot.result.items() if k != "category_map"}  # small categories folded
+    assert recount == shown
     blt_ballots, seats = parse_blt(bytes(files["ballots.blt"].content).decode().splitlines())
     blt_recount = count(blt_ballots, method="irv", seats=seats).to_dict()
-    assert blt_recount == {k: v for k, v in ballot.result.items() if k != "by_category"}
+    assert blt_recount == {k: v for k, v in shown.items() if k != "by_category"}
     assert sorted(bytes(files["trackers.txt"].content).decode().split()) == sorted(trackers)
     assert (
         AuditEvent.objects.filter(

@@ -91,3 +91,30 @@ def test_motion_from_proposal_to_published_result(browser, live_server):
     expect(result.locator("svg")).to_be_visible()
     # secret: the cast ballots hold the choice and a tracker, nothing naming the voter
     assert SealedBallot.objects.filter(ballot=Motion.objects.get().ballot).count() == 3
+
+
+def test_closing_a_motion_vote_early_shows_who_it_shuts_out_and_needs_confirming(browser, live_server):
+    branch = factories.branch(name="Derby North")
+    rules(support_count=2)
+    pat, sam, kim, _lee = (member(branch, first_name=n) for n in ("Pat", "Sam", "Kim", "Lee"))
+    organiser = factories.user("branch_organiser", branch=branch)
+    from groundswell.motions import services
+
+    motion = services.motion_propose(user=pat, branch=branch, title="Rail", subject="Transport", text="Rail.")
+    services.motion_support(user=sam, motion=motion)
+    services.motion_support(user=kim, motion=motion)  # commits: the vote opens, closing in days
+    motion_url = f"/motions/{motion.pk}/"
+    vote(signed_in(browser, live_server, pat), motion_url, "For")
+
+    chair = signed_in(browser, live_server, organiser)
+    chair.goto(motion_url)
+    chair.get_by_role("button", name="Close the vote and count").click()
+    expect(chair.get_by_test_id("consequences")).to_contain_text("3 members who have not voted")
+    expect(chair.get_by_test_id("not-voted")).to_have_text("3")
+    motion.refresh_from_db()
+    assert motion.status == Motion.Status.VOTING and motion.ballot.status == "open"  # nothing closed yet
+    chair.get_by_role("link", name="No, go back").click()
+    expect(chair.get_by_test_id("status")).to_have_text("Voting")
+    chair.get_by_role("button", name="Close the vote and count").click()
+    chair.get_by_role("button", name="Yes, close now").click()
+    expect(chair.get_by_test_id("status")).to_have_text("Carried")

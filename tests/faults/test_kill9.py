@@ -118,9 +118,9 @@ def test_kill9_mid_cast_never_splits_a_vote_and_a_resend_never_doubles(branches,
 
 def test_kill9_mid_sync_then_the_outbox_resends_and_nothing_doubles(branches, users):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from groundswell.groundgame.models import Contact
+    from groundswell.web.sessions import SessionStore
     from tests.test_authorisation_matrix import ground_game
 
     north, south = branches

@@ -104,13 +104,13 @@ def test_a_newer_register_updates_adds_and_marks_leavers_without_deleting_anyone
             elector("NA1", "4", "Dee", "Jones", "2 High Street"),  # new
         ],
     )
-    result = register_import(constituency=seat, path=second)
+    result = register_import(constituency=seat, path=second, mode="full", confirm=True)  # 1 of 3 leaves
     assert (result.version, result.new_electors, result.updated_electors, result.left) == (2, 1, 2, 1)
     assert Elector.objects.count() == 4  # Bob is kept, marked as having left
     bob = Elector.objects.get(first_name="Bob")
     assert bob.pk == ids["2"] and bob.left_on is not None
     ann = Elector.objects.get(pk=ids["1"])
     assert ann.last_name == "Smith-Jones" and ann.left_on is None and ann.register_version == 2
-    # a third import that brings Bob back clears his leaving date
-    register_import(constituency=seat, path=first)
+    # a third import that brings Bob back clears his leaving date (and Dee leaves)
+    register_import(constituency=seat, path=first, mode="full", confirm=True)
     assert Elector.objects.get(pk=ids["2"]).left_on is None

@@ -68,7 +68,7 @@ def test_erasure_removes_personal_fields_and_keeps_counts(users):
     admin, member = users[Role.NATIONAL_ADMIN], users[Role.MEMBER]
     before = membership_stats(admin)
     person = member.person
-    services.person_erase(person=person, actor=admin)
+    services.person_erase(person=person, actor=admin, confirm=True)
     person.refresh_from_db()
     member.refresh_from_db()
     assert (person.first_name, person.last_name, person.email, person.postcode) == ("", "", "", "")

@@ -143,7 +143,7 @@ def test_amendment_is_voted_first_then_applied_then_the_motion_is_voted(
     with pytest.raises(services.MotionError, match="already been used"):
         services.vote_cast(user=people[0], ballot=amendment.ballot, choice="Against")
     with django_capture_on_commit_callbacks(execute=True):
-        services.motion_close_votes(user=organiser, motion=motion)
+        services.motion_close_votes(user=organiser, motion=motion, confirm=True)
     motion.refresh_from_db()
     assert Amendment.objects.get(pk=amendment.pk).status == Amendment.Status.CARRIED
     assert Amendment.objects.get(pk=loser.pk).status == Amendment.Status.LOST
@@ -152,7 +152,7 @@ def test_amendment_is_voted_first_then_applied_then_the_motion_is_voted(
     assert motion.status == Motion.Status.VOTING and motion.ballot.status == Ballot.Status.OPEN
     vote(people[:3], motion.ballot, ["For", "Against", "For"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.motion_close_votes(user=organiser, motion=motion)
+        services.motion_close_votes(user=organiser, motion=motion, confirm=True)
     motion.refresh_from_db()
     assert motion.status == Motion.Status.CARRIED
     result = selectors.vote_result(motion.ballot)
@@ -178,7 +178,7 @@ def test_a_later_amendment_to_words_already_changed_falls(branch, people, django
     vote(people[:2], first.ballot, ["For", "For"])
     vote(people[:2], second.ballot, ["For", "For"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.motion_close_votes(user=organiser, motion=motion)
+        services.motion_close_votes(user=organiser, motion=motion, confirm=True)
     second.refresh_from_db()
     assert second.status == Amendment.Status.FELL and "earlier amendment" in second.fell_because
     assert "railways." in Motion.objects.get(pk=motion.pk).text
@@ -230,7 +230,7 @@ def carried_motion(branch, people, organiser, capture, title="Rail"):
     motion.refresh_from_db()
     vote(people[:2], motion.ballot, ["For", "For"])
     with capture(execute=True):
-        services.motion_close_votes(user=organiser, motion=motion)
+        services.motion_close_votes(user=organiser, motion=motion, confirm=True)
     motion.refresh_from_db()
     assert motion.status == Motion.Status.CARRIED
     return services.motion_send_national(user=organiser, motion=motion)

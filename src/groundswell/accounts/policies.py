@@ -34,10 +34,22 @@ class Refused(Exception):
 
 
 class NeedsConfirmation(Refused):
-    """An irreversible action asked for without `confirm`: the message says what will happen."""
+    """An irreversible action asked for without `confirm`: the message says what will happen,
+    `consequences` the same as data (counts, names, times) for a confirm page or an API client."""
 
     status = 428
     code = "confirm"
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str = "",
+        *,
+        consequences: dict | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(code, message, status=status)
+        self.consequences = consequences or {}
 
 
 class RuleError(Refused):

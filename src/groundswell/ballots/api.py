@@ -122,6 +122,19 @@ class ShareOut(Schema):
     share: str
 
 
+class ReissueIn(Schema):
+    who: str  # the elector's email address or membership number
+
+
+class ReissueOut(Schema):
+    emailed: bool
+    code: str | None  # only when the elector has no email address: print it, it is stored nowhere
+
+
+class ShareIn(Schema):
+    password: str  # the trustee's password again: a session alone does not hand over a share
+
+
 class AuditIn(Schema):
     ranking: list[int]
     ephemeral_ikm: str
@@ -235,12 +248,12 @@ def count_ballot(request, ballot_id: int, payload: SharesIn):
     response=ShareOut,
     summary="A trustee takes their share of the ballot's key, once (the server then erases it)",
 )
-def take_share(request, ballot_id: int):
+def take_share(request, ballot_id: int, payload: ShareIn):
     ballot = Ballot.objects.filter(pk=ballot_id).first()
     if ballot is None:
         raise HttpError(404, "No such ballot.")
     try:
-        return services.share_download(ballot=ballot, user=request.user)
+        return services.share_download(ballot=ballot, user=request.user, password=payload.password)
     except services.BallotError as exc:
         raise HttpError(exc.status, str(exc)) from None
 
@@ -253,6 +266,21 @@ def take_share(request, ballot_id: int):
 )
 def publish_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
     return _act(request, ballot_id, services.ballot_publish_start, confirm=bool(payload and payload.confirm))
+
+
+@router.post(
+    "/ballots/{ballot_id}/reissue",
+    auth=RUNNERS,
+    response=ReissueOut,
+    summary="Reissue a lost voting code (the old one stops working; audited)",
+)
+def reissue_code(request, ballot_id: int, payload: ReissueIn):
+    ballot = _ballot(request, ballot_id)
+    try:
+        _, code = services.code_reissue_and_send(ballot=ballot, who=payload.who, actor=request.user)
+    except services.BallotError as exc:
+        raise HttpError(exc.status, str(exc)) from None
+    return ReissueOut(emailed=code is None, code=services.format_credential(code) if code else None)
 
 
 @router.post(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:ballot_id>/close/", views.ballot_close, name="close"),
     path("<int:ballot_id>/publish/", views.ballot_publish, name="publish"),
     path("<int:ballot_id>/postal.csv", views.postal_credentials, name="postal"),
+    path("<int:ballot_id>/reissue/", views.code_reissue, name="reissue"),
     path("<int:ballot_id>/results/", views.ballot_results, name="results"),
     path("<int:ballot_id>/files/<str:name>", views.published_file, name="file"),
     path("<int:ballot_id>/verify/", views.tracker_check, name="verify"),

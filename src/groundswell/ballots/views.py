@@ -162,6 +162,30 @@ def postal_credentials(request, ballot_id: int):
     return response
 
 
+@require_POST
+@role_required(*RUNNERS)
+def code_reissue(request, ballot_id: int):
+    """A new code for an elector who lost theirs (audited): emailed, or shown once to print."""
+    ballot = get_object_or_404(selectors.ballots_for(request.user), pk=ballot_id)
+    try:
+        elector, code = services.code_reissue_and_send(
+            ballot=ballot, who=request.POST.get("who", ""), actor=request.user
+        )
+    except services.BallotError as exc:
+        messages.error(request, str(exc))
+        return redirect("ballots:detail", ballot_id=ballot.pk)
+    if code is None:
+        messages.success(request, "A new code was emailed; the old one no longer works.")
+        return redirect("ballots:detail", ballot_id=ballot.pk)
+    response = render(
+        request,
+        "ballots/reissued.html",
+        {"ballot": ballot, "elector": elector, "code": services.format_credential(code)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 # -- trustees -------------------------------------------------------------------------------
 
 
@@ -172,6 +196,7 @@ def trustee_home(request):
     return render(request, "ballots/trustee_home.html", {"ballots": ballots})
 
 
+@sensitive_post_parameters("password")
 @login_required
 def trustee_share(request, ballot_id: int):
     """A trustee's own share: shown and downloadable once, then erased from the server."""
@@ -179,7 +204,9 @@ def trustee_share(request, ballot_id: int):
     share = None
     if request.method == "POST":
         try:
-            share = services.share_download(ballot=ballot, user=request.user)
+            share = services.share_download(
+                ballot=ballot, user=request.user, password=request.POST.get("password", "")
+            )
         except services.BallotError as exc:
             messages.error(request, str(exc))
     trustee = next(t for t in selectors.trustees(ballot) if t.user_id == request.user.pk)
@@ -362,29 +389,33 @@ def tracker_check(request, ballot_id: int):
 
 
 def audit_check(request, ballot_id: int):
-    """Checks an audited (never cast) paper: does it seal exactly the ranking it claims?
-    The same check as `groundswell verify audited-paper.json`, for voters without a shell."""
-    ballot = get_object_or_404(Ballot, pk=ballot_id)
+    """Checks an audited (never cast) paper against this ballot's own key and candidates:
+    does it seal exactly the ranking it claims? The same check as `groundswell verify
+    audited-paper.json --candidates ... --key-fingerprint ...`, for voters without a shell."""
+    ballot = get_object_or_404(Ballot.objects.exclude(public_key=None), pk=ballot_id)
+    names = list(ballot.candidates.order_by("position").values_list("name", flat=True))
     verdict = None
-    text = request.POST.get("paper", "") if request.method == "POST" else ""
-    names: list[str] = []
+    text = request.POST.get("paper", "")[:20_000] if request.method == "POST" else ""
     if text:
         try:
             paper = json.loads(text)
-            names = list(paper["candidates"])
-            sealed = base64.b64decode(paper["sealed"])
+            if list(paper["candidates"]) != names:
+                raise ValueError("the paper lists other candidates than this ballot's")
             verdict = sealing.verify_audit(
-                public_bytes=bytes(ballot.public_key or b""),
+                public_bytes=bytes(ballot.public_key),
                 info=sealing.info_for(ballot.pk),
-                n_candidates=ballot.candidates.count(),
+                n_candidates=len(names),
                 ranking=[int(x) for x in paper["ranking"]],
                 ikm=bytes.fromhex(paper["ephemeral_ikm"]),
-                sealed=sealed,
+                sealed=base64.b64decode(paper["sealed"]),
             )
-        except (ValueError, KeyError, TypeError):
-            verdict = sealing.AuditResult(
-                False, (), "", "that is not an audited paper from this ballot's voting page"
+        except (ValueError, KeyError, TypeError, RecursionError) as e:
+            reason = (
+                str(e)
+                if "candidates" in str(e)
+                else "that is not an audited paper from this ballot's voting page"
             )
+            verdict = sealing.AuditResult(False, (), "", reason)
     choices = [names[i] for i in verdict.ranking if 0 <= i < len(names)] if verdict else []
     return render(
         request,

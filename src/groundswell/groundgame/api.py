@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Literal
 
 from django.conf import settings
-from ninja import File, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from groundswell.accounts.api_auth import roles
 from groundswell.accounts.models import Role
+from groundswell.accounts.policies import NeedsConfirmation
 from groundswell.core.elections.parties import party_code
 from groundswell.groundgame import selectors, services
 from groundswell.groundgame.models import CanvassSession, Constituency
@@ -259,16 +262,33 @@ def register_summary(request, ons_code: str):
     "/register/{ons_code}/import",
     auth=ORGANISERS,
     response={200: ImportOut, 202: ImportOut},
-    summary="Upload a register CSV (all or nothing)",
+    summary="Upload a register CSV (all or nothing): mode full or update; a full register marking "
+    "more than 5% as left needs confirm=true (else 428 with the consequences)",
 )
-def register_import(request, ons_code: str, file: UploadedFile = File(...)):  # noqa: B008
+def register_import(
+    request,
+    ons_code: str,
+    mode: Literal["full", "update"] = Form(...),
+    confirm: bool = Form(False),
+    file: UploadedFile = File(...),  # noqa: B008
+):
     seat = _seat(request, ons_code)
     if file.size > settings.MAX_UPLOAD_BYTES:
         raise HttpError(413, "file larger than the upload limit")
     job = import_job_create(
-        actor=request.user, upload=file, kind=ImportJob.Kind.REGISTER, params={"constituency_id": seat.pk}
+        actor=request.user,
+        upload=file,
+        kind=ImportJob.Kind.REGISTER,
+        params={"constituency_id": seat.pk, "mode": mode, "confirm": confirm},
     )
     job.refresh_from_db()
+    if job.finished and job.summary.get("confirm"):
+        Path(job.path).unlink(missing_ok=True)  # the API confirms by sending the file again
+        raise NeedsConfirmation(
+            "register.many_leavers",
+            job.errors[0]["message"] + " Send the file again with confirm=true.",
+            consequences={**job.summary["confirm"], "job": job.pk},
+        )
     return (200 if job.finished else 202), ImportOut(
         id=job.pk,
         status=job.status,

@@ -6,12 +6,18 @@ kinds of it), so pages and the API answer with the status the refusal carries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from groundswell.accounts.policies import Refused
+from groundswell.accounts.policies import NeedsConfirmation, Refused
 
+# A full register marking more than this share of the seat's electors as left is more likely
+# a wrong or partial file (a monthly update imported as a full register) than a December
+# register: between canvasses a seat's register turns over by a few per cent.
+LEAVERS_WITHOUT_ASKING = 0.05
+LEAVER_SAMPLE = 10
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little fast; 2099 is not that
 
 
@@ -53,3 +59,23 @@ def correction_names(
             )
     elif elector_given:
         raise Refused("groundgame.correction_elector", "a new elector is not on the register yet", status=422)
+
+
+def may_mark_leavers(*, leaving: int, electors: int, confirm: bool, sample: Callable[[], list[str]]) -> None:
+    """A full register marks everyone not on it as left; more than a few per cent of the
+    seat only when confirmed, after seeing how many and who."""
+    if confirm or leaving <= LEAVERS_WITHOUT_ASKING * electors:
+        return
+    names = sample()
+    raise NeedsConfirmation(
+        "register.many_leavers",
+        f"this file would mark {leaving:,} of {electors:,} electors on the register as having left "
+        f"({100 * leaving / max(electors, 1):.0f} %), e.g. {', '.join(names[:3])}. If it is a monthly "
+        "update, import it as one; if it is the full register, confirm.",
+        consequences={
+            "leaving": leaving,
+            "electors": electors,
+            "percent": round(100 * leaving / max(electors, 1), 1),
+            "sample": names,
+        },
+    )

@@ -17,6 +17,11 @@ urlpatterns = [
         "register/<str:ons_code>/imports/<int:job_id>/", views.register_import_status, name="register_import"
     ),
     path(
+        "register/<str:ons_code>/imports/<int:job_id>/confirm/",
+        views.register_import_confirm,
+        name="register_import_confirm",
+    ),
+    path(
         "register/<str:ons_code>/corrections/<uuid:correction_id>/",
         views.correction_review,
         name="correction_review",

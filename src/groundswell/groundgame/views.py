@@ -17,6 +17,7 @@ from groundswell.accounts.policies import Refused
 from groundswell.core.elections.parties import PARTY_NAMES, party_code
 from groundswell.groundgame import selectors, services
 from groundswell.groundgame.forms import SessionForm
+from groundswell.groundgame.importing import MODES as IMPORT_MODES
 from groundswell.groundgame.models import (
     CanvassSession,
     Constituency,
@@ -25,7 +26,7 @@ from groundswell.groundgame.models import (
     SessionSignup,
 )
 from groundswell.members.models import ImportJob
-from groundswell.members.services import import_job_create
+from groundswell.members.services import import_job_confirm, import_job_create
 from groundswell.web.charts import bar_chart
 
 ANY_ROLE = tuple(Role)
@@ -213,8 +214,11 @@ def register_detail(request, ons_code: str):
     seat = _seat_for(request, ons_code)
     if request.method == "POST":
         upload = request.FILES.get("file")
+        mode = request.POST.get("mode", "")
         if upload is None:
             messages.error(request, "Choose a register CSV to upload.")
+        elif mode not in IMPORT_MODES:
+            messages.error(request, "Say whether the file is the full register or a monthly update.")
         elif upload.size > settings.MAX_UPLOAD_BYTES:
             messages.error(request, f"{upload.name} is larger than the upload limit.")
         else:
@@ -222,7 +226,7 @@ def register_detail(request, ons_code: str):
                 actor=request.user,
                 upload=upload,
                 kind=ImportJob.Kind.REGISTER,
-                params={"constituency_id": seat.pk},
+                params={"constituency_id": seat.pk, "mode": mode},
             )
             return redirect("groundgame:register_import", ons_code=seat.ons_code, job_id=job.pk)
     electors = selectors.register_search(
@@ -269,3 +273,15 @@ def register_import_status(request, ons_code: str, job_id: int):
         else "groundgame/register_import.html"
     )
     return render(request, template, {"job": job, "seat": seat})
+
+
+@require_POST
+@role_required(Role.BRANCH_ORGANISER, Role.NATIONAL_ADMIN)
+def register_import_confirm(request, ons_code: str, job_id: int):
+    """The confirm step of a full register that marks many electors as left."""
+    seat = _seat_for(request, ons_code)
+    job = get_object_or_404(
+        ImportJob, pk=job_id, kind=ImportJob.Kind.REGISTER, params__constituency_id=seat.pk
+    )
+    import_job_confirm(job=job, actor=request.user)
+    return redirect("groundgame:register_import", ons_code=seat.ons_code, job_id=job.pk)

@@ -243,14 +243,21 @@ def my_data(request):
     return services.person_subject_access(person=request.user.person, actor=request.user)
 
 
+class EraseIn(Schema):
+    confirm: bool = False  # erasure cannot be undone: without it, 428 with what is held
+
+
 @router.post(
-    "/people/{person_id}/erase", auth=ADMIN, response=ErasedOut, summary="Erase a person's personal data"
+    "/people/{person_id}/erase",
+    auth=ADMIN,
+    response=ErasedOut,
+    summary="Erase a person's personal data (confirm: true; else 428 with what is held)",
 )
-def erase_person(request, person_id: int):
+def erase_person(request, person_id: int, payload: EraseIn | None = None):
     person = selectors.visible_people(request.user).filter(pk=person_id).first()
     if person is None:
         raise HttpError(404, "No such person.")
-    services.person_erase(person=person, actor=request.user)
+    services.person_erase(person=person, actor=request.user, confirm=bool(payload and payload.confirm))
     return ErasedOut(id=person.pk, erased=True)
 
 

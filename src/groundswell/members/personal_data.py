@@ -48,6 +48,27 @@ def holdings() -> list[Holding]:
     return [_HOLDINGS[k] for k in sorted(_HOLDINGS)]
 
 
+def held_counts(person) -> dict[str, int]:
+    """How many records each app holds about a person ("motions.comments": 2, ...), read from
+    the same holdings as subject access, for the erasure confirm step. Only what is held."""
+    counts: dict[str, int] = {"memberships": person.memberships.count()}
+    for holding in holdings():
+        data = holding.access(person)
+        items = data.items() if isinstance(data, dict) else [("records", data)]
+        for key, value in items:
+            if isinstance(value, bool) or value is None:
+                n = int(bool(value))
+            elif isinstance(value, int):
+                n = value
+            elif isinstance(value, list | tuple | dict | set):
+                n = len(value)
+            else:
+                n = 1
+            if n:
+                counts[f"{holding.name}.{key}"] = n
+    return counts
+
+
 def covered_models() -> set[str]:
     return {label for h in _HOLDINGS.values() for label in h.models}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from groundswell.accounts.models import Role
-from groundswell.accounts.policies import Refused
+from groundswell.accounts.policies import NeedsConfirmation, Refused
 from groundswell.accounts.selectors import has_role, is_national_admin
 
 SEARCH_MAX_CHARS = 100
@@ -74,3 +74,20 @@ def scoped_import_row(
             "earlier joining dates come from the national membership list",
         )
     return None
+
+
+def may_erase(person, *, confirm: bool) -> None:
+    """Erasure cannot be undone: only with `confirm`, after seeing what every app holds."""
+    if confirm:
+        return
+    from groundswell.members.personal_data import account_of, held_counts
+
+    held = held_counts(person)
+    name = f"{person.first_name} {person.last_name}".strip() or f"person {person.pk}"
+    raise NeedsConfirmation(
+        "members.erase",
+        f"erasing {name} removes their name, contact details and consents and "
+        f"{sum(held.values()):,} records held about them across the apps; it cannot be undone. "
+        "Confirm to erase.",
+        consequences={"name": name, "held": held, "account": account_of(person) is not None},
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from groundswell.accounts.services import audit_record
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.core.formats.spreadsheet import SafeWriter
+from groundswell.members import policies
 from groundswell.members.importing import ImportResult, members_import
 from groundswell.members.models import DuplicateCandidate, ImportJob, Membership, Person
 
@@ -92,8 +93,10 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING)
+    keep_file = False
     try:
         result = runner(job, progress)
+        keep_file = bool(getattr(result, "awaiting_confirmation", None))
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE if result.ok else ImportJob.Status.REJECTED,
             rows_total=result.rows,
@@ -120,7 +123,27 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
         raise
     finally:
-        Path(job.path).unlink(missing_ok=True)
+        if not keep_file:  # a file waiting for someone to confirm is imported from it later
+            Path(job.path).unlink(missing_ok=True)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
+    """Runs again, confirmed, an import that stopped to show its consequences (a full
+    register marking many electors as left). Only such a job, with its file still there."""
+    from groundswell.accounts.policies import Refused
+    from groundswell.members.tasks import run_import
+
+    consequences = (job.summary or {}).get("confirm")
+    if job.status != ImportJob.Status.REJECTED or not consequences or not Path(job.path).exists():
+        raise Refused("import.not_waiting", "this import is not waiting for a confirmation", status=409)
+    params = {**job.params, "confirm": True}
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.PENDING, params=params, errors=[], error_count=0, summary={}, finished_at=None
+    )
+    audit_record(actor=actor, action="import.confirm", target=job.filename, detail=consequences)
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
     job.refresh_from_db()
     return job
 
@@ -281,12 +304,15 @@ def person_subject_access(*, person: Person, actor) -> dict:
 
 
 @transaction.atomic
-def person_erase(*, person: Person, actor) -> Person:
+def person_erase(*, person: Person, actor, confirm: bool = False) -> Person:
     """Removes the personal fields and keeps the memberships' category, branch and dates,
     so membership counts and past turnout figures stay right; every app's holding about the
-    person is erased too (members.personal_data), and the audit trail stops naming them."""
+    person is erased too (members.personal_data), and the audit trail stops naming them.
+    Only with `confirm` (members.policies.may_erase says what would go)."""
     from groundswell.accounts.services import audit_pseudonymise
     from groundswell.members.personal_data import holdings
+
+    policies.may_erase(person, confirm=confirm)
 
     account = getattr(person, "account", None)
     for holding in holdings():

@@ -20,6 +20,7 @@ from groundswell.accounts.permissions import role_required
 from groundswell.accounts.selectors import has_role
 from groundswell.members import selectors, services
 from groundswell.members.models import Category
+from groundswell.members.personal_data import held_counts
 from groundswell.web.charts import bar_chart
 
 MANAGERS = (Role.NATIONAL_ADMIN, Role.BRANCH_ORGANISER)
@@ -227,7 +228,11 @@ def person_erase(request, person_id: int):
         if request.POST.get("confirm") != "ERASE":
             messages.error(request, "Type ERASE to confirm.")
         else:
-            services.person_erase(person=person, actor=request.user)
+            services.person_erase(person=person, actor=request.user, confirm=True)
             messages.success(request, "Personal data erased; membership counts are kept.")
             return redirect("members:detail", person_id=person.pk)
-    return render(request, "members/erase.html", {"person": person})
+    held = [
+        (key, key.split(".", 1)[-1].replace("_", " ").capitalize(), n)
+        for key, n in held_counts(person).items()
+    ]
+    return render(request, "members/erase.html", {"person": person, "held": held})

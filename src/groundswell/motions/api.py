@@ -237,8 +237,21 @@ def vote(request, motion_id: int, ballot_id: int, data: ChoiceIn):
     )
 
 
-@router.post("/motions/{motion_id}/close", response=MotionOut)
-def close(request, motion_id: int):
+class CloseIn(Schema):
+    confirm: bool = False  # needed before the advertised closing time (else 428 with consequences)
+
+
+@router.post(
+    "/motions/{motion_id}/close",
+    response=MotionOut,
+    summary="Close the open votes (before the advertised time only with confirm: true)",
+)
+def close(request, motion_id: int, payload: CloseIn | None = None):
     motion = get_object_or_404(Motion, pk=motion_id)
-    _call(services.motion_close_votes, user=request.auth, motion=motion)
+    _call(
+        services.motion_close_votes,
+        user=request.auth,
+        motion=motion,
+        confirm=bool(payload and payload.confirm),
+    )
     return _out(Motion.objects.get(pk=motion_id))

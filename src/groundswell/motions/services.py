@@ -20,7 +20,7 @@ from groundswell.accounts.services import audit_record
 from groundswell.ballots import services as ballot_services
 from groundswell.ballots.models import Ballot
 from groundswell.core.motions import AmendmentFalls, apply_amendment
-from groundswell.motions import selectors
+from groundswell.motions import policies, selectors
 from groundswell.motions.models import Amendment, Comment, Motion, MotionRules, Support
 
 
@@ -272,14 +272,16 @@ def vote_cast(*, user, ballot: Ballot, choice: str):
         raise MotionError(str(e)) from None
 
 
-def motion_close_votes(*, user, motion: Motion) -> list[Ballot]:
-    """Closes the votes now open on this motion (its amendments, or the motion itself)."""
+def motion_close_votes(*, user, motion: Motion, confirm: bool = False) -> list[Ballot]:
+    """Closes the votes now open on this motion (its amendments, or the motion itself).
+    Before their advertised closing time only with `confirm` (motions.policies)."""
     motion = Motion.objects.get(pk=motion.pk)
     if not selectors.can_moderate(user, motion):
         raise MotionError("only the branch's organisers or a national admin can close a vote")
     ballots = [b for b in open_ballots(motion) if b.status == Ballot.Status.OPEN]
     if not ballots:
         raise MotionError("no vote is open on this motion")
+    policies.may_close_votes_early(ballots, confirm=confirm)
     return [ballot_services.ballot_close(ballot=b, actor=user, confirm=True) for b in ballots]
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from groundswell.accounts.permissions import role_required
+from groundswell.accounts.policies import NeedsConfirmation
 from groundswell.accounts.selectors import is_national_admin
 from groundswell.ballots.models import Ballot
 from groundswell.ballots.selectors import signed_in_vote_state
@@ -266,12 +267,23 @@ def motion_vote(request, motion_id: int, ballot_id: int):
 @require_POST
 @role_required()
 def motion_close(request, motion_id: int):
-    return _act(
-        request,
-        motion_id,
-        lambda m: services.motion_close_votes(user=request.user, motion=m),
-        "The vote is closed and counted.",
-    )
+    motion = get_object_or_404(Motion, pk=motion_id)
+    try:
+        return _act(
+            request,
+            motion_id,
+            lambda m: services.motion_close_votes(
+                user=request.user, motion=m, confirm=request.POST.get("confirm") == "yes"
+            ),
+            "The vote is closed and counted.",
+        )
+    except NeedsConfirmation as asked:  # before the advertised time: show who it shuts out
+        return render(
+            request,
+            "motions/confirm_close.html",
+            {"motion": motion, "message": asked.message, "c": asked.consequences},
+            status=409,
+        )
 
 
 @require_POST

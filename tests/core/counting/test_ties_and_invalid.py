@@ -30,12 +30,17 @@ def test_a_tie_with_no_earlier_difference_is_drawn_by_lot_reproducibly():
 
 
 def test_invalid_papers_are_reported_with_line_and_reason_and_not_counted():
+    """A repeated candidate after a valid first preference no longer voids the paper: it
+    counts up to the defect (Scottish rules), and is listed as truncated."""
     blt = '3 1\n1 1 2 0\n1 1 1 0\n2 4 0\n1 0\n1 2 0\n0\n"A"\n"B"\n"C"\n"t"\n'
     ballots, _ = parse_blt(blt.splitlines())
     report = count(ballots, method="irv").to_dict()
-    assert report["valid"] == 2 and report["invalid"] == 4
+    assert report["valid"] == 3 and report["invalid"] == 3
     reasons = {(b["line"], b["reason"]) for b in report["invalid_ballots"]}
-    assert reasons == {(3, "ranks A twice"), (4, "ranks unknown candidate number 4"), (5, "no preferences")}
+    assert reasons == {(4, "preference 1 is unknown candidate number 4"), (5, "no preferences")}
+    assert report["truncated_ballots"] == [
+        {"line": 3, "reason": "counted up to preference 2 ranks A again", "weight": 1}
+    ]
 
 
 def test_csv_categories_give_first_preferences_by_category():

@@ -7,7 +7,9 @@ issuing a new one (a reissue) replaces the hash, so the old code stops working."
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -71,13 +73,47 @@ def _voted_ids(ballot_id: int, ids: list[int]) -> set[int]:
     )
 
 
-def credentials_send(*, ballot_id: int, base_url: str | None = None) -> int:
+SEND_BATCH = 500
+
+
+def _code_email(ballot: Ballot, base: str, closes: str, elector: Elector, code: str) -> EmailMessage:
+    body = (
+        f"Dear {elector.person.first_name or 'member'},\n\n"
+        f"You can vote in: {ballot.title}\n"
+        f"Voting closes on {closes}.\n\n"
+        f"Your voting code: {format_credential(code)}\n"
+        f"Vote here: {base}/vote/?code={code}\n\n"
+        "The code works once. Your vote is sealed in your browser before it is sent, and "
+        "stored without any link to you.\n"
+        "After voting you get a receipt (a tracker) that you can look up on the ballot's "
+        "published board.\n"
+    )
+    return EmailMessage(f"Your vote: {ballot.title}", body, to=[elector.person.email])
+
+
+def _send_batch(local: threading.local, opened: list, messages: list[EmailMessage]) -> None:
+    """Sends one batch over this thread's own SMTP connection (opened once per thread)."""
+    conn = getattr(local, "connection", None)
+    if conn is None:
+        conn = local.connection = get_connection()
+        conn.open()
+        opened.append(conn)
+    for m in messages:
+        m.connection = conn
+    conn.send_messages(messages)
+
+
+def credentials_send(*, ballot_id: int, base_url: str | None = None, connections: int | None = None) -> int:
     """Emails each elector with an address a new code; returns how many were sent.
 
-    The ballot needs no marketing consent: this is the elector's own vote. Sent in batches
-    over one connection. A batch's codes are committed before its emails go, and the batch
-    is marked sent after: a crash between the two re-sends that batch with new codes (the
-    first email's code then no longer works), never a code that was not stored."""
+    The ballot needs no marketing consent: this is the elector's own vote. Electors are read
+    500 at a time in key order from the index of those not yet sent (the cost of a batch
+    does not grow with the ballot or with past ballots). Each batch's codes are committed
+    before its emails go and the batch is marked sent after: a crash between the two re-sends
+    that batch with new codes (the first email's code then no longer works), never a code
+    that was not stored. Batches go over several SMTP connections at once
+    (settings.BALLOT_SMTP_CONNECTIONS, default 4): a mail server answers each message in
+    turn, so one connection waits on the network more than it works."""
     ballot = Ballot.objects.get(pk=ballot_id)
     base = (base_url or settings.SITE_URL).rstrip("/")
     pending = (
@@ -86,45 +122,45 @@ def credentials_send(*, ballot_id: int, base_url: str | None = None) -> int:
         .select_related("person")
         .order_by("pk")
     )
-    sent = 0
+    workers = connections or int(getattr(settings, "BALLOT_SMTP_CONNECTIONS", 4))
     today = timezone.localdate()
     closes = timezone.localtime(ballot.closes_at).strftime("%A %d %B %Y at %H:%M")
-    last = 0
-    with get_connection() as connection:
-        while True:
-            chunk = list(pending.filter(pk__gt=last)[:500])
-            if not chunk:
-                break
-            last = chunk[-1].pk
-            voted = _voted_ids(ballot.pk, [e.pk for e in chunk])
-            chunk = [e for e in chunk if e.pk not in voted]
-            with transaction.atomic():
-                pairs = codes_issue(chunk)
-            messages = []
-            for e, code in pairs:
-                body = (
-                    f"Dear {e.person.first_name or 'member'},\n\n"
-                    f"You can vote in: {ballot.title}\n"
-                    f"Voting closes on {closes}.\n\n"
-                    f"Your voting code: {format_credential(code)}\n"
-                    f"Vote here: {base}/vote/?code={code}\n\n"
-                    "The code works once. Your vote is sealed in your browser before it is sent, and "
-                    "stored without any link to you.\n"
-                    "After voting you get a receipt (a tracker) that you can look up on the ballot's "
-                    "published board.\n"
-                )
-                messages.append(
-                    EmailMessage(
-                        f"Your vote: {ballot.title}", body, to=[e.person.email], connection=connection
-                    )
-                )
-            connection.send_messages(messages)
+    sent, last = 0, 0
+    in_flight: list[tuple[Future, list[int]]] = []
+
+    def settle(block: bool) -> None:
+        nonlocal sent
+        while in_flight and (block or in_flight[0][0].done()):
+            future, ids = in_flight.pop(0)
+            future.result()  # a failed send stops here: that batch stays unsent, to be re-sent
             with transaction.atomic():  # the mark and the counter move together
-                marked = Elector.objects.filter(
-                    pk__in=[e.pk for e, _ in pairs], credential_sent_on=None
-                ).update(credential_sent_on=today)
+                marked = Elector.objects.filter(pk__in=ids, credential_sent_on=None).update(
+                    credential_sent_on=today
+                )
                 Ballot.objects.filter(pk=ballot.pk).update(credentials_sent=F("credentials_sent") + marked)
-            sent += len(pairs)
+            sent += len(ids)
+
+    local, opened = threading.local(), []
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="codes-smtp") as pool:
+            while True:
+                chunk = list(pending.filter(pk__gt=last)[:SEND_BATCH])
+                if not chunk:
+                    break
+                last = chunk[-1].pk
+                voted = _voted_ids(ballot.pk, [e.pk for e in chunk])
+                chunk = [e for e in chunk if e.pk not in voted]
+                with transaction.atomic():
+                    pairs = codes_issue(chunk)
+                messages = [_code_email(ballot, base, closes, e, code) for e, code in pairs]
+                in_flight.append(
+                    (pool.submit(_send_batch, local, opened, messages), [e.pk for e, _ in pairs])
+                )
+                settle(block=len(in_flight) > 2 * workers)
+            settle(block=True)
+    finally:  # after the pool has finished with them
+        while opened:
+            opened.pop().close()
     return sent
 
 
@@ -171,3 +207,33 @@ def code_reissue(*, ballot: Ballot, elector_id: int, actor) -> tuple[Elector, st
         detail={"elector": elector.pk},
     )
     return elector, code
+
+
+def find_elector(ballot: Ballot, who: str) -> Elector | None:
+    """An elector of this ballot by their email address or membership number."""
+    who = who.strip()
+    if not who:
+        return None
+    qs = Elector.objects.filter(ballot=ballot).select_related("person")
+    if "@" in who:
+        return qs.filter(person__email__iexact=who).first()
+    return qs.filter(person__memberships__membership_number=who).first()
+
+
+def code_reissue_and_send(
+    *, ballot: Ballot, who: str, actor, base_url: str | None = None
+) -> tuple[Elector, str | None]:
+    """Reissues an elector's code (the old one stops working) and emails it when they have an
+    address; returns the code only when it must be printed (no address)."""
+    elector = find_elector(ballot, who)
+    if elector is None:
+        raise BallotError("no elector of this ballot has that email address or membership number", status=404)
+    elector, code = code_reissue(ballot=ballot, elector_id=elector.pk, actor=actor)
+    if not elector.person.email:
+        return elector, code
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    closes = timezone.localtime(ballot.closes_at).strftime("%A %d %B %Y at %H:%M")
+    message = _code_email(ballot, base, closes, elector, code)
+    message.body = "Your earlier voting code no longer works: this one replaces it.\n\n" + message.body
+    message.send()
+    return elector, None

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import secrets
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -108,8 +109,15 @@ def rebuild_key(ballot: Ballot, given: Sequence[str]) -> sealing.BallotKey:
                 status=422,
                 code="too_few_shares",
             )
-        try:
-            key = sealing.key_from_secret(shares.combine(list(given)))
+        distinct = list({shares.fingerprint(s): s for s in given}.values())
+        if len(distinct) < ballot.threshold:
+            raise BallotError(
+                f"{ballot.threshold} different trustees' shares are needed; the same share was given twice",
+                status=422,
+                code="too_few_shares",
+            )
+        try:  # all trustees may turn up: any k of their shares rebuild the secret
+            key = sealing.key_from_secret(shares.combine(distinct[: ballot.threshold]))
         except shares.ShareError as e:
             raise BallotError(
                 f"the shares do not open this ballot: {e}", status=422, code="wrong_share"
@@ -136,19 +144,24 @@ def _claim(ballot_id: int, total: int) -> Ballot:
             "done": 0,
             "total": total,
             "at": timezone.now().isoformat(),
+            "token": uuid.uuid4().hex,  # this run's claim: only it may store the count
         }
         ballot.save(update_fields=["count_progress"])
     return ballot
 
 
-def _progress(ballot_id: int, done: int, total: int, state: str = "running", message: str = "") -> None:
-    Ballot.objects.filter(pk=ballot_id).update(
+def _progress(
+    ballot_id: int, done: int, total: int, state: str = "running", message: str = "", token: str = ""
+) -> None:
+    """Progress of this run's count; it never overwrites another run's claim."""
+    Ballot.objects.filter(pk=ballot_id, count_progress__token=token).update(
         count_progress={
             "state": state,
             "done": done,
             "total": total,
             "at": timezone.now().isoformat(),
             "message": message,
+            "token": token,
         }
     )
 
@@ -157,11 +170,11 @@ _WORKER: dict = {}  # the key and ballot in a forked decryption worker (memory o
 
 
 def _open_chunk(chunk: list[bytes]) -> list[tuple[int, ...] | None]:
-    key, info, n = _WORKER["key"], _WORKER["info"], _WORKER["n"]
+    key, info, n, longest = _WORKER["key"], _WORKER["info"], _WORKER["n"], _WORKER["longest"]
     out: list[tuple[int, ...] | None] = []
     for sealed in chunk:
         try:
-            ranking = sealing.decode_ranking(sealing.open_paper(key, info, sealed), n)
+            ranking = sealing.decode_ranking(sealing.open_paper(key, info, sealed), n, max_length=longest)
         except sealing.SealError:
             ranking = None
         out.append(tuple(ranking) if ranking is not None else None)
@@ -183,13 +196,18 @@ def _chunks(ballot: Ballot, size: int):
 
 
 def _open_all(
-    ballot: Ballot, key: sealing.BallotKey, total: int, progress: Callable[[int, int], None] | None
+    ballot: Ballot,
+    key: sealing.BallotKey,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    token: str,
 ):
     """Every sealed paper opened, in memory: (category, ranking or None). With more than one
     core and a large box, forked workers open chunks in parallel; they inherit the key in
     memory (nothing is written or sent anywhere) and exit when the box is open."""
     n = Candidate.objects.filter(ballot=ballot).count()
-    _WORKER.update(key=key, info=sealing.info_for(ballot.pk), n=n)
+    longest = 1 if ballot.method == Ballot.Method.FPTP else n
+    _WORKER.update(key=key, info=sealing.info_for(ballot.pk), n=n, longest=longest)
     workers = int(getattr(settings, "BALLOT_COUNT_WORKERS", 0) or os.cpu_count() or 1)
     papers: list[tuple[str, tuple[int, ...] | None]] = []
     pool = None
@@ -218,7 +236,7 @@ def _open_all(
             papers.extend(zip(cats, rankings, strict=True))
             if len(papers) - last >= PROGRESS_EVERY:
                 last = len(papers)
-                _progress(ballot.pk, last, total)
+                _progress(ballot.pk, last, total, token=token)
                 if progress:
                     progress(last, total)
     finally:
@@ -297,42 +315,93 @@ def ballot_count(
         key = rebuild_key(ballot, shares_given)
     total = SealedBallot.objects.filter(ballot=ballot).count()
     ballot = _claim(ballot.pk, total)
+    token = ballot.count_progress["token"]
     try:
-        papers = _open_all(ballot, key, total, progress)
-    except BaseException:
-        _progress(ballot.pk, 0, total, "failed", "the count stopped before anything was written")
+        papers = _open_all(ballot, key, total, progress, token)
+        del key
+        secrets.SystemRandom().shuffle(papers)
+        folded = fold_small_categories(papers)
+        if folded:
+            papers = [(folded.get(c, c), r) for c, r in papers]
+        names = list(
+            Candidate.objects.filter(ballot=ballot).order_by("position").values_list("name", flat=True)
+        )
+        builder = BallotBuilder(names)
+        for category, ranking in papers:
+            builder.add(ranking or (), category=category)  # an unopenable paper: invalid, no preferences
+        report = count(builder.build(title=ballot.title), method=ballot.method, seats=ballot.seats)
+        # First the box loses every trace of the order it was filled in; a crash after this
+        # leaves the ballot closed, nothing paired, and the count to give again.
+        _restamp_sealed(ballot.pk)
+        with transaction.atomic():
+            locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+            if locked.status != Ballot.Status.CLOSED or (locked.count_progress or {}).get("token") != token:
+                raise BallotError("another count of this ballot took over: this one stored nothing")
+            _write_papers(ballot.pk, papers)
+            locked.result = {**report.to_dict(), "category_map": folded}
+            locked.counted_at = timezone.now()
+            locked.status = Ballot.Status.COUNTED
+            locked.count_progress = {
+                "state": "done",
+                "done": total,
+                "total": total,
+                "at": timezone.now().isoformat(),
+            }
+            locked.save(update_fields=["result", "counted_at", "status", "count_progress"])
+            audit_record(
+                actor=actor,
+                action="ballot.count",
+                target=f"ballot:{ballot.pk}",
+                rows=report.valid + report.invalid,
+                detail={"winners": report.winners},
+            )
+            transaction.on_commit(lambda: ballot_counted.send(sender=Ballot, ballot=locked))
+    except BaseException as e:
+        _progress(
+            ballot.pk, 0, total, "failed", f"the count stopped and stored nothing ({type(e).__name__})", token
+        )
         raise
     finally:
-        del key
-    secrets.SystemRandom().shuffle(papers)
-    names = list(Candidate.objects.filter(ballot=ballot).order_by("position").values_list("name", flat=True))
-    builder = BallotBuilder(names)
-    for category, ranking in papers:
-        builder.add(ranking or (), category=category)  # an unopenable paper: invalid, no preferences
-    report = count(builder.build(title=ballot.title), method=ballot.method, seats=ballot.seats)
-    with transaction.atomic():
-        _write_papers(ballot.pk, papers)
-        ballot.result = report.to_dict()
-        ballot.counted_at = timezone.now()
-        ballot.status = Ballot.Status.COUNTED
-        ballot.count_progress = {
-            "state": "done",
-            "done": total,
-            "total": total,
-            "at": timezone.now().isoformat(),
-        }
-        ballot.save(update_fields=["result", "counted_at", "status", "count_progress"])
-        audit_record(
-            actor=actor,
-            action="ballot.count",
-            target=f"ballot:{ballot.pk}",
-            rows=report.valid + report.invalid,
-            detail={"winners": report.winners},
-        )
-        transaction.on_commit(lambda: ballot_counted.send(sender=Ballot, ballot=ballot))
+        key = None  # noqa: F841 -- the key is dropped whatever happened
     del papers
-    _restamp_sealed(ballot.pk)
-    return ballot
+    _vacuum_sealed()
+    return locked
+
+
+def fold_small_categories(papers: list, minimum: int | None = None) -> dict[str, str]:
+    """Which elector categories are too small to show apart, and what they are shown as.
+
+    A category with fewer than `minimum` voters (settings.BALLOT_MIN_CATEGORY_VOTERS, 10)
+    would show its voters' papers to anyone who knows who voted in it (one registered
+    supporter among thousands of members: their paper is the one labelled so). Such
+    categories are shown together as "other"; if even together they are fewer than
+    `minimum`, they are shown with the largest category. The report says which
+    (`category_map`), and the verifier folds the marked register the same way."""
+    minimum = minimum if minimum is not None else int(getattr(settings, "BALLOT_MIN_CATEGORY_VOTERS", 10))
+    sizes: dict[str, int] = {}
+    for category, _ in papers:
+        sizes[category] = sizes.get(category, 0) + 1
+    small = sorted(c for c, n in sizes.items() if n < minimum)
+    if not small or len(sizes) < 2:
+        return {}
+    together = sum(sizes[c] for c in small)
+    if together >= minimum:
+        return {c: "other" for c in small}
+    largest = max((c for c in sizes if c not in small), key=lambda c: (sizes[c], c), default=None)
+    if largest is None:  # every category is small: none is shown apart
+        return {c: "" for c in sizes}
+    return {c: largest for c in small}
+
+
+def _vacuum_sealed() -> None:
+    """On PostgreSQL, clears the row versions the re-stamp left behind (they still carry the
+    old transaction ids) from the table's pages, so a later file-level copy does not hold
+    them. VACUUM takes no lock that casting waits for; it cannot run inside a transaction, so
+    a caller inside one (a test) skips it. WAL archives still hold the history: README."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"VACUUM {SealedBallot._meta.db_table}")
 
 
 def ballot_count_start(*, ballot: Ballot, shares_given: Sequence[str], actor) -> Ballot:

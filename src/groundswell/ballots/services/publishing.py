@@ -229,6 +229,7 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
         "board": {"entries": head[1], "head": head[0]},
         "electorate": locked.electorate_by_category,
         "marked_register": marked,
+        "category_map": (locked.result or {}).get("category_map", {}),
         "files": {f.name: f.sha256 for f in written},
     }
     _write(

@@ -230,10 +230,14 @@ def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None =
 
 
 @transaction.atomic
-def share_download(*, ballot: Ballot, user) -> dict:
+def share_download(*, ballot: Ballot, user, password: str | None = None) -> dict:
     """A trustee's share, handed over once: the server then erases its copy (audited).
-    Returns what the trustee's file and printout hold."""
+    Returns what the trustee's file and printout hold. From a page or the API the trustee
+    gives their password again (`password`), so a stolen or left-open session is not
+    enough; `None` is for the trusted callers that have no password to give (demo, tests)."""
     trustee = policies.download_share(user, ballot)
+    if password is not None and not user.check_password(password):
+        raise BallotError("that is not your password: give it again to take your share", status=403)
     trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
     if trustee.share_pending is None:
         if not trustee.share_fingerprint:

@@ -56,16 +56,21 @@ def encode_ranking(ranking: Sequence[int], n_candidates: int) -> bytes:
     return text.ljust(width, b" ")
 
 
-def decode_ranking(plaintext: bytes, n_candidates: int) -> list[int] | None:
-    """The ranking in an opened paper, or None if it is not one this ballot can hold (a
-    paper made by a modified page: it counts as invalid, it is never guessed at)."""
+def decode_ranking(plaintext: bytes, n_candidates: int, *, max_length: int | None = None) -> list[int] | None:
+    """The ranking in an opened paper, or None if it is not one this ballot can hold: a
+    paper made by a modified page (out of range, repeated, empty, too long for the method)
+    counts as invalid; it is never guessed at, and never used to index the candidates."""
     if len(plaintext) != padded_length(n_candidates):
         return None
     try:
         value = json.loads(plaintext.decode("ascii"))
     except (UnicodeDecodeError, ValueError):
         return None
-    if not isinstance(value, list) or not all(type(v) is int for v in value):
+    if not isinstance(value, list) or not value or not all(type(v) is int for v in value):
+        return None
+    if len(set(value)) != len(value) or not all(0 <= v < n_candidates for v in value):
+        return None
+    if max_length is not None and len(value) > max_length:
         return None
     return value
 

@@ -92,7 +92,13 @@ def _csv_categories(path: Path) -> dict[str, int]:
         return dict(Counter(row[0] for row in rows if row))
 
 
-def verify_board(directory: Path, *, tracker_to_find: str | None = None) -> Report:
+def verify_board(
+    directory: Path,
+    *,
+    tracker_to_find: str | None = None,
+    head: str | None = None,
+    key_fingerprint: str | None = None,
+) -> Report:
     r = Report()
     missing = [name for name in REQUIRED if not (directory / name).is_file()]
     if not r.add(
@@ -101,6 +107,7 @@ def verify_board(directory: Path, *, tracker_to_find: str | None = None) -> Repo
     ):
         return r
     manifest = json.loads((directory / "manifest.json").read_text())
+    _check_anchors(r, manifest, head, key_fingerprint)
     files = manifest.get("files", {})
     for name in REQUIRED[1:]:
         expected = files.get(name)
@@ -166,6 +173,12 @@ def verify_board(directory: Path, *, tracker_to_find: str | None = None) -> Repo
         {k: v for k, v in marked.items() if v} == {k: v for k, v in sealed_by_cat.items() if v},
         "sealed papers = marked electors in every category",
     )
+    # categories too small to show apart are shown folded into another (manifest category_map)
+    fold = manifest.get("category_map", {}) or {}
+    folded: Counter = Counter()
+    for category, n in sealed_by_cat.items():
+        folded[fold.get(category, category)] += n
+    sealed_by_cat = folded
     csv_papers = _papers(directory / "ballots.csv", candidates)
     blt_papers = _papers(directory / "ballots.blt", candidates)
     n_papers = int(csv_papers.weights.sum()) + csv_papers.invalid
@@ -192,21 +205,36 @@ def verify_board(directory: Path, *, tracker_to_find: str | None = None) -> Repo
     return r
 
 
-def verify_audit_file(path: Path) -> Report:
-    """Checks a voter's audited paper (the JSON the voting page shows on "audit")."""
-    from groundswell.core.ballotbox.sealing import verify_audit
+def verify_audit_file(path: Path, *, candidates: list[str] | None, key_fingerprint: str | None) -> Report:
+    """Checks a voter's audited paper (the JSON the voting page shows on "audit") against the
+    ballot as the voter knows it from elsewhere: its candidates in ballot-paper order and its
+    key's fingerprint (both on the ballot's pages and in its published manifest). The paper's
+    own copies of them prove nothing: a cheating page would write them too."""
+    from groundswell.core.ballotbox.sealing import fingerprint, info_for, verify_audit
 
     r = Report()
     data = json.loads(Path(path).read_text())
+    if not r.add(
+        bool(candidates) and bool(key_fingerprint),
+        "the ballot's candidates and key fingerprint are given (--candidates, --key-fingerprint)",
+    ):
+        return r
+    public = bytes.fromhex(data["public_key"])
+    r.add(fingerprint(public) == key_fingerprint.strip().lower(), "the paper was sealed to this ballot's key")
+    r.add(
+        list(data.get("candidates", [])) == list(candidates),
+        "the paper lists this ballot's candidates, in order",
+    )
+    r.add(data.get("info") == info_for(int(data["ballot"])).decode(), "the paper is bound to its ballot")
     result = verify_audit(
-        public_bytes=bytes.fromhex(data["public_key"]),
-        info=data["info"].encode(),
-        n_candidates=len(data["candidates"]),
+        public_bytes=public,
+        info=info_for(int(data["ballot"])),
+        n_candidates=len(candidates),
         ranking=[int(x) for x in data["ranking"]],
         ikm=bytes.fromhex(data["ephemeral_ikm"]),
         sealed=base64.b64decode(data["sealed"]),
     )
-    names = [data["candidates"][i] for i in result.ranking if 0 <= i < len(data["candidates"])]
+    names = [candidates[i] for i in result.ranking if 0 <= i < len(candidates)]
     r.add(
         result.tracker == data.get("tracker", result.tracker),
         "the tracker is the SHA-256 of the sealed paper",
@@ -218,6 +246,28 @@ def verify_audit_file(path: Path) -> Report:
         else result.problem,
     )
     return r
+
+
+def _check_anchors(r: Report, manifest: dict, head: str | None, key_fingerprint: str | None) -> None:
+    """The manifest itself could be rewritten whole: the board's head and the key's
+    fingerprint, announced elsewhere (the result declaration, the ballot's pages, the audit
+    trail), pin it down."""
+    from groundswell.core.ballotbox.sealing import fingerprint
+
+    r.add(
+        fingerprint(bytes.fromhex(manifest["public_key"])) == manifest["key_fingerprint"],
+        "the key fingerprint is the SHA-256 of the published public key",
+    )
+    if head:
+        r.add(
+            manifest.get("board", {}).get("head") == head.strip().lower(),
+            "the board's head is the one announced",
+        )
+    if key_fingerprint:
+        r.add(
+            manifest["key_fingerprint"] == key_fingerprint.strip().lower(),
+            "the ballot's key is the one announced",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

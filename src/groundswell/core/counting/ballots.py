@@ -20,7 +20,8 @@ DENSE_KEYS = 1 << 22  # up to this many possible (ranking, category) keys, count
 
 @dataclass(frozen=True, slots=True)
 class InvalidBallot:
-    """A paper that is not counted, and why (line 0 when it did not come from a file)."""
+    """A paper that is not counted (or counted only up to a defect), and why (line 0 when
+    it did not come from a file)."""
 
     line: int
     reason: str
@@ -45,6 +46,8 @@ class Ballots:
     invalid_ballots: tuple[InvalidBallot, ...] = ()
     withdrawn: frozenset[int] = field(default_factory=frozenset)
     title: str = ""
+    truncated: int = 0
+    truncated_ballots: tuple[InvalidBallot, ...] = ()
 
     @property
     def has_categories(self) -> bool:
@@ -54,20 +57,48 @@ class Ballots:
     def valid(self) -> int:
         return int(self.weights.sum())
 
+    def canonical_text(self) -> str:
+        """The count's canonical form, from which the seed for lots is derived.
+
+        It depends only on the candidates' names and the multiset of papers, never on the
+        layout of the file: candidates are listed sorted by name (Unicode code points);
+        each distinct ranking (categories ignored, withdrawn candidates already removed)
+        is written once as its total weight followed by the 1-based positions of its
+        candidates in that sorted list; rankings are sorted as sequences of numbers (a
+        ranking before any longer ranking that starts with it). Lines end with "\\n":
+
+            groundswell-ballots 1
+            candidates<TAB>name<TAB>name...
+            withdrawn<TAB>name...
+            WEIGHT<TAB>I<TAB>J...            (one line per distinct ranking)
+        """
+        names = self.candidates
+        order = sorted(range(len(names)), key=lambda c: names[c])
+        position = np.zeros(len(names) + 1, dtype=np.int64)
+        position[order] = np.arange(1, len(names) + 1)
+        prefs, weights = self.ignoring_categories()
+        # -1 padding maps to position[-1], which is 0: padding sorts before any candidate
+        mapped = position[prefs] if prefs.size else np.zeros((0, 1), dtype=np.int64)
+        lines = [
+            "groundswell-ballots 1",
+            "\t".join(["candidates", *(names[c] for c in order)]),
+            "\t".join(["withdrawn", *sorted(names[c] for c in self.withdrawn)]),
+        ]
+        if mapped.shape[0]:
+            rows, merged = _merge(mapped, weights)
+            for row, w in zip(rows.tolist(), merged.tolist(), strict=True):
+                lines.append("\t".join([str(w), *(str(c) for c in row if c > 0)]))
+        return "\n".join(lines) + "\n"
+
     def fingerprint(self) -> bytes:
-        """A digest of the rankings and their weights, independent of the order the papers
-        came in and of categories, so a .blt and a .csv of one ballot agree."""
-        prefs, weights = _merge(self.prefs, self.weights)
-        width = int((prefs >= 0).sum(axis=1).max()) if prefs.size else 0
-        h = hashlib.sha256()
-        h.update("\x1f".join(self.candidates).encode())
-        h.update(np.ascontiguousarray(prefs[:, :width], dtype=np.int32).tobytes())
-        h.update(np.ascontiguousarray(weights, dtype=np.int64).tobytes())
-        return h.digest()
+        """SHA-256 of `canonical_text()`: the same for any layout of the same papers, and
+        for a .blt and a .csv of one ballot."""
+        return hashlib.sha256(self.canonical_text().encode()).digest()
 
     def default_seed(self) -> int:
-        """The seed for drawing lots when none is given: derived from the ballots, so that
-        anyone re-counting the published file draws the same lots."""
+        """The seed for drawing lots when none is given: the first 6 bytes of the
+        fingerprint, big-endian, so anyone re-counting the same papers in any layout
+        draws the same lots."""
         return int.from_bytes(self.fingerprint()[:6], "big")
 
     def first_preferences(self) -> np.ndarray:
@@ -182,65 +213,125 @@ def from_array(
     )
 
 
-class BallotBuilder:
-    """Collects papers one at a time, checking each; identical papers are merged as they come.
+Position = int | tuple[int, ...] | None
+"""One position on a paper: a candidate index, several (equal preferences), or None (skipped)."""
 
-    An invalid paper (an unknown candidate, a candidate ranked twice, no preference at all)
-    is not counted: it is kept aside with its line and reason for the report.
+
+class BallotBuilder:
+    """Collects papers, checking each; identical papers are merged as they come.
+
+    A paper counts in its consecutive order up to its first defect, as the Scottish STV
+    rules read a paper (rules 45-47 of the Scottish Local Government Elections Order 2007):
+    a skipped preference, equal preferences, an unknown candidate or a candidate ranked
+    again ends the paper there; the preferences before it count and the paper is listed in
+    `truncated_ballots` with its line and the defect. A paper whose first preference is
+    defective (or that has none) is invalid: not counted, listed with its line and reason.
     """
 
     def __init__(self, candidates: Sequence[str], *, withdrawn: Iterable[int] = ()) -> None:
         self.candidates = tuple(candidates)
+        if len(set(self.candidates)) != len(self.candidates):
+            seen: set[str] = set()
+            twice = next(c for c in self.candidates if c in seen or seen.add(c))
+            raise ValueError(f"two candidates are both named {twice!r}")
         self.withdrawn = frozenset(withdrawn)
+        self._index = {name: i for i, name in enumerate(self.candidates)}
         self._counts: dict[tuple[int, tuple[int, ...]], int] = {}
         self._categories: dict[str, int] = {}
         self.invalid = 0
         self.invalid_ballots: list[InvalidBallot] = []
         self.more_invalid = 0
+        self.truncated = 0
+        self.truncated_ballots: list[InvalidBallot] = []
 
-    def _reject(self, line: int, reason: str, weight: int) -> None:
+    def reject(self, line: int, reason: str, weight: int) -> None:
         self.invalid += weight
         if len(self.invalid_ballots) < MAX_INVALID_LISTED:
             self.invalid_ballots.append(InvalidBallot(line, reason, weight))
         else:
             self.more_invalid += 1
 
-    def add(
-        self, ranking: Sequence[int], *, weight: int = 1, category: str | None = None, line: int = 0
-    ) -> bool:
-        """Adds one paper ranking candidate indices (0-based). Returns whether it was valid."""
+    def note(self, line: int, reason: str, weight: int) -> None:
+        self.truncated += weight
+        if len(self.truncated_ballots) < MAX_INVALID_LISTED:
+            self.truncated_ballots.append(InvalidBallot(line, reason, weight))
+
+    def consecutive(self, positions: Sequence[Position]) -> tuple[tuple[int, ...], str | None]:
+        """The preferences that count, and the defect that ended them (None if none)."""
         n = len(self.candidates)
-        seen: set[int] = set()
-        for c in ranking:
-            if not 0 <= c < n:
-                self._reject(line, f"ranks unknown candidate number {c + 1}", weight)
-                return False
-            if c in seen:
-                self._reject(line, f"ranks {self.candidates[c]} twice", weight)
-                return False
-            seen.add(c)
-        ranking = tuple(c for c in ranking if c not in self.withdrawn)
-        if not ranking:
-            self._reject(line, "no preferences", weight)
+        end = len(positions)
+        while end and positions[end - 1] is None:  # blanks after the last preference: no defect
+            end -= 1
+        ranking: list[int] = []
+        for k in range(end):
+            at = positions[k]
+            where = f"preference {k + 1}"
+            if at is None:
+                return tuple(ranking), f"{where} is missing"
+            if isinstance(at, tuple):
+                if len(at) == 1:
+                    at = at[0]
+                else:
+                    return tuple(ranking), f"equal preferences at {where}"
+            if not 0 <= at < n:
+                return tuple(ranking), f"{where} is unknown candidate number {at + 1}"
+            if at in ranking:
+                return tuple(ranking), f"{where} ranks {self.candidates[at]} again"
+            ranking.append(at)
+        return tuple(ranking), None
+
+    def add(
+        self,
+        ranking: Sequence[Position],
+        *,
+        weight: int = 1,
+        category: str | None = None,
+        line: int = 0,
+    ) -> bool:
+        """Adds `weight` papers ranking these positions (candidate indices, 0-based).
+        Returns whether they count."""
+        if weight < 0:
+            raise ValueError(f"negative weight {weight}")
+        counted, defect = self.consecutive(ranking)
+        if not counted:
+            self.reject(line, defect or "no preferences", weight)
             return False
+        if defect:
+            self.note(line, f"counted up to {defect}", weight)
+        if self.withdrawn:
+            counted = tuple(c for c in counted if c not in self.withdrawn)
+            if not counted:
+                self.reject(line, "ranks only withdrawn candidates", weight)
+                return False
         cat = 0
         if category is not None:
             cat = self._categories.setdefault(category, len(self._categories))
-        key = (cat, ranking)
+        key = (cat, counted)
         self._counts[key] = self._counts.get(key, 0) + weight
         return True
 
     def add_names(
-        self, names: Sequence[str], *, weight: int = 1, category: str | None = None, line: int = 0
+        self, names: Sequence[str | None], *, weight: int = 1, category: str | None = None, line: int = 0
     ) -> bool:
-        index = {name: i for i, name in enumerate(self.candidates)}
-        ranking = []
-        for name in names:
-            if name not in index:
-                self._reject(line, f"ranks unknown candidate {name!r}", weight)
-                return False
-            ranking.append(index[name])
-        return self.add(ranking, weight=weight, category=category, line=line)
+        """Adds papers ranking candidates by name (None: a skipped preference); an unknown
+        name is a defect at its position."""
+        positions: list[Position] = []
+        for k, name in enumerate(names):
+            if name is None:
+                positions.append(None)
+            elif name in self._index:
+                positions.append(self._index[name])
+            else:
+                counted, defect = self.consecutive(positions)
+                if defect is None:
+                    defect = f"preference {k + 1} is unknown candidate {name!r}"
+                if not counted:
+                    self.reject(line, defect, weight)
+                    return False
+                self.note(line, f"counted up to {defect}", weight)
+                positions = list(counted)
+                break
+        return self.add(positions, weight=weight, category=category, line=line)
 
     def build(self, *, title: str = "") -> Ballots:
         categories = sorted(self._categories)
@@ -254,7 +345,6 @@ class BallotBuilder:
             prefs[i, : len(ranking)] = ranking
             weights[i] = w
             category[i] = cat
-        invalid = list(self.invalid_ballots)
         return Ballots(
             candidates=self.candidates,
             prefs=prefs,
@@ -262,7 +352,9 @@ class BallotBuilder:
             category=category,
             categories=tuple(categories) if self._categories and categories != [""] else (),
             invalid=self.invalid,
-            invalid_ballots=tuple(invalid),
+            invalid_ballots=tuple(self.invalid_ballots),
             withdrawn=self.withdrawn,
             title=title,
+            truncated=self.truncated,
+            truncated_ballots=tuple(self.truncated_ballots),
         )

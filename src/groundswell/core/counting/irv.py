@@ -1,5 +1,11 @@
 """Instant-runoff (the alternative vote, as Labour uses): exclude the lowest, one per round,
-until one candidate holds more than half of the votes still in the count."""
+until one candidate holds more than half of the votes still in the count.
+
+With `batch=True` (as Minneapolis's ordinance 167.60 and RCTab's "batch elimination"
+apply it), each round instead excludes together every candidate who cannot win: the
+largest set of lowest candidates whose votes added together are fewer than the votes of
+the next candidate up. Batch exclusion never changes the winner, only the rounds shown.
+With no valid papers nobody is elected."""
 
 from __future__ import annotations
 
@@ -7,11 +13,23 @@ import numpy as np
 
 from groundswell.core.counting.ballots import Ballots
 from groundswell.core.counting.common import current_holders, padded
-from groundswell.core.counting.report import CountReport, Round, invalid_list
+from groundswell.core.counting.report import CountReport, Round, invalid_list, truncated_list
 from groundswell.core.counting.ties import TieBreaker
 
 
-def count_irv(ballots: Ballots, *, seed: int | None = None) -> CountReport:
+def _batch(active: list[int], tallies: np.ndarray) -> list[int]:
+    """The candidates who cannot win: the longest run of lowest candidates whose total is
+    below the next one's votes (at least two, else empty)."""
+    ordered = sorted(active, key=lambda c: int(tallies[c]))
+    total, out = 0, []
+    for k in range(len(ordered) - 1):
+        total += int(tallies[ordered[k]])
+        if total < int(tallies[ordered[k + 1]]):
+            out = ordered[: k + 1]
+    return out if len(out) >= 2 else []
+
+
+def count_irv(ballots: Ballots, *, seed: int | None = None, batch: bool = False) -> CountReport:
     seed = ballots.default_seed() if seed is None else seed
     names = list(ballots.candidates)
     n = len(names)
@@ -48,11 +66,13 @@ def count_irv(ballots: Ballots, *, seed: int | None = None) -> CountReport:
             winner = leader
             entry["elected"] = [names[leader]]
             break
-        low = min(tallies[c] for c in active)
-        tied = [c for c in active if tallies[c] == low]
-        out = ties.pick(tied, history, lowest=True, round_no=round_no, purpose="exclusion")
-        entry["eliminated"] = [names[out]]
-        continuing[out] = False
+        out_all = _batch(active, tallies) if batch else []
+        if not out_all:
+            low = min(tallies[c] for c in active)
+            tied = [c for c in active if tallies[c] == low]
+            out_all = [ties.pick(tied, history, lowest=True, round_no=round_no, purpose="exclusion")]
+        entry["eliminated"] = sorted(names[c] for c in out_all)
+        continuing[out_all] = False
         history.append(tallies)
 
     report_rounds = []
@@ -88,4 +108,6 @@ def count_irv(ballots: Ballots, *, seed: int | None = None) -> CountReport:
         by_category=ballots.first_preferences_by_category() if ballots.has_categories else None,
         invalid_ballots=invalid_list(ballots),
         title=ballots.title,
+        truncated_ballots=truncated_list(ballots),
+        truncated=ballots.truncated,
     )

@@ -10,6 +10,12 @@ Elections Order 2007, rules 45-52).
 - Otherwise the candidate with fewest votes is excluded and all their papers move, each at
   its current value, in one stage.
 - When the continuing candidates are no more than the vacancies left, they are elected.
+- Candidates who reach the quota at the same stage are elected in order of their votes
+  (then by name): no lot is drawn for that order, which the rules give no meaning; the
+  order of transferring equal surpluses (rule 49) is looked back, then drawn by lot.
+- The value truncation drops is reported as `lost` (cumulative, like `exhausted`), so at
+  every stage the tallies, the exhausted value and the lost value add up to the valid vote.
+- No valid papers: nobody is elected.
 
 Arithmetic is exact: votes are integers in units of 0.00001, so truncation to 5 decimal
 places is integer division and nothing depends on floating point.
@@ -21,7 +27,7 @@ import numpy as np
 
 from groundswell.core.counting.ballots import Ballots
 from groundswell.core.counting.common import current_holders, padded
-from groundswell.core.counting.report import CountReport, Round, invalid_list
+from groundswell.core.counting.report import CountReport, Round, invalid_list, truncated_list
 from groundswell.core.counting.ties import TieBreaker
 
 SCALE = 100_000  # 5 decimal places
@@ -33,7 +39,7 @@ def _votes(units: int | np.integer) -> float:
 
 def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> CountReport:
     if seats < 1:
-        raise ValueError("STV needs at least one seat")
+        raise ValueError(f"seats must be at least 1 (got {seats})")
     seed = ballots.default_seed() if seed is None else seed
     names = list(ballots.candidates)
     n = len(names)
@@ -63,6 +69,7 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
     ties = TieBreaker(names, seed)
     history: list[np.ndarray] = []
     rounds: list[Round] = []
+    lost_u = 0  # value dropped by truncating transfer values, so far
 
     def snapshot() -> dict[str, float]:
         return {names[c]: _votes(tallies[c]) for c in range(n) if c not in excluded}
@@ -71,15 +78,13 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
         round_no = len(rounds) + 1
         start = snapshot()
         start_exhausted = _votes(exhausted_u)
-        # Elect everyone at or over the quota, largest first.
+        start_lost = _votes(lost_u)
+        if valid == 0:
+            rounds.append(Round(tallies=start, exhausted=start_exhausted, lost=start_lost))
+            break
+        # Elect everyone at or over the quota, largest first (equal votes: by name, no lot).
         reached = [c for c in range(n) if continuing[c] and tallies[c] >= quota_u]
-        newly: list[int] = []
-        while reached:
-            top = max(tallies[c] for c in reached)
-            tied = [c for c in reached if tallies[c] == top]
-            pick = ties.pick(tied, history, lowest=False, round_no=round_no, purpose="election order")
-            newly.append(pick)
-            reached.remove(pick)
+        newly = sorted(reached, key=lambda c: (-int(tallies[c]), names[c]))
         for c in newly:
             continuing[c] = False
             elected.append(c)
@@ -93,7 +98,12 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
                 continuing[c] = False
                 elected.append(c)
             rounds.append(
-                Round(tallies=start, elected=[names[c] for c in newly + rest], exhausted=start_exhausted)
+                Round(
+                    tallies=start,
+                    elected=[names[c] for c in newly + rest],
+                    exhausted=start_exhausted,
+                    lost=start_lost,
+                )
             )
             break
 
@@ -107,9 +117,11 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
             c = ties.pick(tied, history, lowest=False, round_no=round_no, purpose="surplus order")
             pending.remove(c)
             surplus_of = names[c]
-            exhausted_u += _transfer_surplus(
+            exhausted, lost = _transfer_surplus(
                 c, prefs_p, rows, papers, value, holder, tallies, continuing, quota_u
             )
+            exhausted_u += exhausted
+            lost_u += lost
         else:
             pending.clear()  # surpluses of zero: nothing to transfer
             low = min(tallies[c] for c in remaining)
@@ -132,6 +144,7 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
                 exhausted=start_exhausted,
                 transfers=transfers,
                 surplus_of=surplus_of,
+                lost=start_lost,
             )
         )
         history.append(before)
@@ -149,6 +162,8 @@ def count_stv(ballots: Ballots, *, seats: int, seed: int | None = None) -> Count
         seed=seed,
         by_category=ballots.first_preferences_by_category() if ballots.has_categories else None,
         invalid_ballots=invalid_list(ballots),
+        truncated_ballots=truncated_list(ballots),
+        truncated=ballots.truncated,
         title=ballots.title,
     )
 
@@ -157,8 +172,11 @@ def _next_holders(idx: np.ndarray, prefs_p: np.ndarray, continuing: np.ndarray) 
     return current_holders(prefs_p[idx], continuing)
 
 
-def _transfer_surplus(c, prefs_p, rows, papers, value, holder, tallies, continuing, quota_u) -> int:
-    """Moves candidate c's surplus; returns the exhausted share (non-transferable papers)."""
+def _transfer_surplus(
+    c, prefs_p, rows, papers, value, holder, tallies, continuing, quota_u
+) -> tuple[int, int]:
+    """Moves candidate c's surplus; returns the exhausted share (non-transferable papers)
+    and the value lost to truncating the transfer values."""
     idx = rows[holder == c]
     total = int(tallies[c])
     surplus = total - quota_u
@@ -168,10 +186,11 @@ def _transfer_surplus(c, prefs_p, rows, papers, value, holder, tallies, continui
     moved = nxt >= 0
     exhausted = int((papers[idx[~moved]] * new_value[~moved]).sum())
     np.add.at(tallies, nxt[moved], papers[idx[moved]] * new_value[moved])
+    transferred = int((papers[idx[moved]] * new_value[moved]).sum())
     value[idx] = new_value
     holder[idx] = np.where(moved, nxt, -2)  # -2: set aside (non-transferable surplus share)
     tallies[c] = quota_u
-    return exhausted
+    return exhausted, surplus - transferred - exhausted
 
 
 def _transfer_all(c, prefs_p, rows, papers, value, holder, tallies, continuing) -> int:

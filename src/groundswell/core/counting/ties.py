@@ -28,8 +28,11 @@ class TieBreaker:
         purpose: str,
     ) -> int:
         """One of `tied`: the lowest (or highest) at the most recent earlier round where the
-        tied candidates' totals differed, narrowing round by round; else by lot."""
-        group = sorted(tied)
+        tied candidates' totals differed, narrowing round by round; else by lot.
+
+        The lot draws an index into the still-tied candidates sorted by name, so that with
+        the canonical seed the draw never depends on the order candidates were listed in."""
+        group = sorted(tied, key=lambda c: self.candidates[c])
         if len(group) == 1:
             return group[0]
         looked_back_to = None
@@ -42,7 +45,7 @@ class TieBreaker:
             looked_back_to = back + 1
             if len(group) == 1:
                 break
-        names = [self.candidates[c] for c in sorted(tied)]
+        names = sorted(self.candidates[c] for c in tied)
         if len(group) == 1:
             chosen = group[0]
             method = "lookback"

@@ -2,6 +2,17 @@
 
 Validation reports every bad row; valid rows come out normalised, with the household key
 (same address lines and postcode: one household) and the address parsed for walk lists.
+
+Two kinds of file come from electoral services. The **full register** is published each
+December (and after a canvass): everyone on it, so whoever is missing has left. Between
+them come **monthly updates** (notices of alteration): only the electors added, changed
+(name, address, franchise marker) or deleted that month. Register systems mark each row:
+Idox Elections (formerly Halarose) update exports carry a status of `+`, `=` or `-` with
+the month (`+Feb`), Xpress update exports the month created, changed or deleted. An update
+file here is the full register's columns after a first `change` column: `A` (addition),
+`C` (change), `D` (deletion); the Idox signs `+`, `=`, `-` (with or without the month) and
+the words addition, change, amendment, deletion are read as the same. A deletion needs only
+the polling district and elector number.
 """
 
 from __future__ import annotations
@@ -24,6 +35,14 @@ HEADER: tuple[str, ...] = (
 # (EU citizens; K: local and Scottish/Welsh only); F is an overseas elector (votes, no door).
 NO_GENERAL_ELECTION_VOTE = frozenset("GEK")
 OVERSEAS = "F"
+UPDATE_HEADER: tuple[str, ...] = ("change", *HEADER)
+ADDITION, CHANGE, DELETION = "A", "C", "D"
+_CHANGE_WORDS = {
+    "A": ADDITION, "+": ADDITION, "ADD": ADDITION, "ADDITION": ADDITION, "NEW": ADDITION,
+    "C": CHANGE, "=": CHANGE, "M": CHANGE, "CHANGE": CHANGE, "AMEND": CHANGE, "AMENDMENT": CHANGE,
+    "D": DELETION, "-": DELETION, "DELETE": DELETION, "DELETION": DELETION,
+}  # fmt: skip
+_MONTH_SUFFIX = re.compile(r"^([+=-])\s*[A-Za-z]{3,9}$")  # Idox: "+Feb", "-March"
 UK_BOUNDS = (49.8, 60.95, -8.7, 1.8)  # lat min, lat max, lon min, lon max
 
 _DISTRICT = re.compile(r"^[A-Z0-9]{1,6}$")
@@ -47,6 +66,7 @@ class RegisterRow:
     latitude: float | None
     longitude: float | None
     household_key: str
+    change: str = ""  # monthly updates: A, C or D; "" in a full register
 
     @property
     def parsed(self) -> Address:
@@ -58,6 +78,15 @@ def household_key(lines: Iterable[str], postcode: str) -> str:
     """One household: the same address lines (ignoring case and spacing) and postcode."""
     parts = [" ".join(x.split()).upper() for x in lines if x and not x.isspace()]
     return "|".join(parts) + "#" + postcode.replace(" ", "").upper()
+
+
+def parse_change(text: str) -> str | None:
+    """A monthly update row's change marker as A, C or D; None if it is not one."""
+    text = text.strip()
+    m = _MONTH_SUFFIX.match(text)
+    if m:
+        text = m.group(1)
+    return _CHANGE_WORDS.get(text.upper())
 
 
 def can_vote_at_general_election(markers: str, attainer_date: date | None, polling_day: date) -> bool:
@@ -74,8 +103,10 @@ def has_door(markers: str) -> bool:
 class RegisterReader(ErrorCollector):
     """Iterates over valid rows; problems accumulate in `errors` (capped, all counted)."""
 
-    def __init__(self, lines: Iterable[str], *, max_errors: int = 1000) -> None:
+    def __init__(self, lines: Iterable[str], *, update: bool = False, max_errors: int = 1000) -> None:
         self._lines = lines
+        self.update = update
+        self.header = UPDATE_HEADER if update else HEADER
         super().__init__(max_errors=max_errors)
         self._last_address: tuple = ()
         self._last_key = ""
@@ -91,10 +122,8 @@ class RegisterReader(ErrorCollector):
         except csv.Error as exc:
             self._error(1, "", f"not a readable CSV file ({exc})")
             return
-        if header != list(HEADER):
-            missing = [h for h in HEADER if h not in header]
-            detail = f"missing {', '.join(missing)}" if missing else "unexpected or out-of-order columns"
-            self._error(1, "", f"wrong header ({detail}); expected: {','.join(HEADER)}")
+        if header != list(self.header):
+            self._error(1, "", self._header_problem(header))
             return
         seen: dict[int, int] = {}
         while True:
@@ -109,14 +138,42 @@ class RegisterReader(ErrorCollector):
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             self.rows_read += 1
-            if len(cells) != len(HEADER):
-                self._error(line, "", f"expected {len(HEADER)} fields, found {len(cells)}")
+            if len(cells) != len(self.header):
+                self._error(line, "", f"expected {len(self.header)} fields, found {len(cells)}")
                 continue
-            row = self._validate(line, [c.strip() for c in cells], seen)
+            cells = [c.strip() for c in cells]
+            change = ""
+            if self.update:
+                change = parse_change(cells[0]) or ""
+                if not change:
+                    self._error(
+                        line, "change", f"change {cells[0]!r}: use A (addition), C (change) or D (deletion)"
+                    )
+                    continue
+                cells = cells[1:]
+            row = self._validate(line, cells, seen, change)
             if row is not None:
                 yield row
 
-    def _validate(self, line: int, c: list[str], seen: dict[int, int]) -> RegisterRow | None:
+    def _header_problem(self, header: list[str]) -> str:
+        expected = ",".join(self.header)
+        if not self.update and header == list(UPDATE_HEADER):
+            return (
+                "this is a monthly update file (it has a change column): import it as a monthly "
+                "update, not as a full register"
+            )
+        if self.update and header == list(HEADER):
+            return (
+                "this looks like a full register (no change column): a monthly update file starts "
+                f"with a change column (A, C or D); expected: {expected}"
+            )
+        missing = [h for h in self.header if h not in header]
+        detail = f"missing {', '.join(missing)}" if missing else "unexpected or out-of-order columns"
+        return f"wrong header ({detail}); expected: {expected}"
+
+    def _validate(
+        self, line: int, c: list[str], seen: dict[int, int], change: str = ""
+    ) -> RegisterRow | None:
         before = len(self.errors) + self.more_errors
         (district, number, markers, attainer, title, first, last, a1, a2, a3, a4, postcode, lat_s, lon_s) = c
         district = district.upper()
@@ -152,9 +209,9 @@ class RegisterReader(ErrorCollector):
                 attainer_date = date.fromisoformat(attainer)
             except ValueError:
                 self._error(line, "attainer_date", f"bad date {attainer!r}; use YYYY-MM-DD")
-        if not last:
+        if not last and change != DELETION:  # a deletion names the elector by number alone
             self._error(line, "last_name", "last_name is required")
-        if not a1:
+        if not a1 and change != DELETION:
             self._error(line, "address_1", "address_1 is required")
         if postcode:
             if postcode != self._last_postcode[0]:  # one household's electors share it
@@ -195,6 +252,7 @@ class RegisterReader(ErrorCollector):
             latitude=lat,
             longitude=lon,
             household_key=self._key(lines, postcode),
+            change=change,
         )
 
     def _key(self, lines: tuple[str, str, str, str], postcode: str) -> str:

@@ -1,0 +1,131 @@
+"""`groundswell count` on a million-paper file beside a bare `csv.reader` pass over the same
+file, in the same run.
+
+    python bench/count_file.py [--papers 1000000] [--repeat 3]
+
+Files: 1,000,000 papers, 5 candidates, 3 elector categories, random partial rankings with
+skewed first preferences (the shape of a leadership ballot: a few hundred distinct
+rankings), written once as the ballot CSV (`category,rank1..rank5`) and as an ERS `.blt`
+(one `1 a b c 0` line per paper, the way published files list papers).
+
+- baseline: a child process that reads the file with Python's own `csv.reader` and does
+  nothing else (`for row in csv.reader(f): pass`);
+- ours: a child process running `groundswell count FILE --json` (start-up, imports,
+  parsing, validation, the count and the JSON report).
+
+Both are timed by wall clock, best of `--repeat`; peak RSS per child from `os.wait4` (the
+files are written by another child, so this process stays small: a forked child's peak
+RSS includes its parent's memory until it execs).
+Goal (issue 13): ours at most 2x the bare read, peak RSS under 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+NAMES = ["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall", "Mary Creagh"]
+CATEGORIES = ("member", "registered_supporter", "affiliated_supporter")
+BARE = (
+    "import csv, sys\nwith open(sys.argv[1], newline='') as f:\n    for row in csv.reader(f):\n        pass\n"
+)
+
+
+def random_papers(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    k = len(NAMES)
+    keys = rng.random((n, k)) ** (1 / np.linspace(1.0, 0.55, k))
+    prefs = np.argsort(-keys, axis=1)
+    lengths = rng.integers(1, k + 1, size=n)
+    prefs[np.arange(k)[None, :] >= lengths[:, None]] = -1
+    return prefs, rng.choice(3, size=n, p=[0.56, 0.24, 0.20])
+
+
+def write_files(directory: Path, n: int) -> tuple[Path, Path]:
+    prefs, cats = random_papers(n)
+    # each distinct (category, ranking) formatted once, then written once per paper
+    csv_path, blt_path = directory / "papers.csv", directory / "papers.blt"
+    csv_lines: dict[tuple, str] = {}
+    blt_lines: dict[tuple, str] = {}
+    with csv_path.open("w") as fc, blt_path.open("w") as fb:
+        fc.write("category," + ",".join(f"rank{i}" for i in range(1, len(NAMES) + 1)) + "\n")
+        fb.write(f"{len(NAMES)} 1\n")
+        for row, cat in zip(prefs.tolist(), cats.tolist(), strict=True):
+            ranking = tuple(c for c in row if c >= 0)
+            key = (cat, ranking)
+            line = csv_lines.get(key)
+            if line is None:
+                names = [NAMES[c] for c in ranking]
+                cells = [CATEGORIES[cat], *names, *[""] * (len(NAMES) - len(names))]
+                line = csv_lines[key] = ",".join(cells) + "\n"
+            fc.write(line)
+            bline = blt_lines.get(ranking)
+            if bline is None:
+                bline = blt_lines[ranking] = "1 " + " ".join(str(c + 1) for c in ranking) + " 0\n"
+            fb.write(bline)
+        fb.write("0\n" + "".join(f'"{name}"\n' for name in NAMES) + '"Leadership (synthetic)"\n')
+    return csv_path, blt_path
+
+
+def timed(argv: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{argv} failed: {proc.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def best(argv: list[str], repeat: int) -> tuple[float, float]:
+    runs = [timed(argv) for _ in range(repeat)]
+    return min(w for w, _ in runs), max(r for _, r in runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--papers", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--write", type=Path, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.write:
+        write_files(args.write, args.papers)
+        return
+    cli = [sys.executable, "-m", "groundswell.cli", "count"]
+    with tempfile.TemporaryDirectory() as tmp:
+        # written by a child, so that this process stays small: a forked child's peak RSS
+        # counts its parent's memory until it execs
+        subprocess.run([sys.executable, __file__, "--write", tmp, "--papers", str(args.papers)], check=True)
+        csv_path, blt_path = Path(tmp) / "papers.csv", Path(tmp) / "papers.blt"
+        tiny = Path(tmp) / "tiny.blt"
+        tiny.write_text('2 1\n1 1 0\n0\n"A"\n"B"\n"t"\n')
+        startup, _ = best([*cli, str(tiny), "--json"], args.repeat)
+        print(f"{args.papers:,} papers; {os.cpu_count()} cores; python {sys.version.split()[0]}")
+        print(f"start-up (count of a 6-line file): {startup:.2f} s")
+        print(
+            f"{'file':<6} {'MB':>6} {'csv.reader s':>13} {'ours s':>8} {'ratio':>6} "
+            f"{'ours-startup':>13} {'ratio':>6} {'RSS MB reader/ours':>19}"
+        )
+        for path in (csv_path, blt_path):
+            base_t, base_rss = best([sys.executable, "-c", BARE, str(path)], args.repeat)
+            ours_t, ours_rss = best([*cli, str(path), "--json"], args.repeat)
+            size = path.stat().st_size / 1e6
+            print(
+                f"{path.suffix:<6} {size:>6.1f} {base_t:>13.2f} {ours_t:>8.2f} {ours_t / base_t:>6.2f} "
+                f"{ours_t - startup:>13.2f} {(ours_t - startup) / base_t:>6.2f} "
+                f"{base_rss:>9.0f} / {ours_rss:<7.0f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
