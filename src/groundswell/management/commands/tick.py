@@ -24,7 +24,10 @@ def tick_once() -> dict[str, int]:
 
 
 class Command(BaseCommand):
-    help = "Close ballots past their closing time and send event reminders (once, or every N seconds)."
+    help = (
+        "Re-queue the tasks of dead workers, close ballots past their closing time and send event "
+        "reminders (once, or every N seconds)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=0, help="repeat every N seconds until stopped")
