@@ -83,9 +83,12 @@ def test_a_forged_cursor_never_reaches_another_branch(client, two_branches):
     client.force_login(factories.user(Role.BRANCH_ORGANISER, branch=north))
     theirs = set(Membership.objects.filter(branch=south).values_list("membership_number", flat=True))
     for cursor in [("", "", ""), ("Name3", "Ada", "N0000"), ("Name0", "", "N0003"), ("\x00", "x", "y")]:
-        html = client.get(f"/members/?after={cursor_token(cursor)}").content.decode()
+        response = client.get(f"/members/?after={cursor_token(cursor)}")
+        assert response.status_code == 200  # a NUL byte was a 500 on PostgreSQL
+        html = response.content.decode()
         assert not theirs & set(re.findall(r"<td>(N\d+)</td>", html))
     assert client.get("/members/?after=%%%not-base64").status_code == 200  # the first page
+    assert client.get("/members/?q=Sm%00ith").status_code == 200
 
 
 def test_a_letter_jumps_to_the_first_surname_there(client, two_branches):

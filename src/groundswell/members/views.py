@@ -84,7 +84,10 @@ def cursor_from_token(token: str) -> selectors.Cursor | None:
     if (
         isinstance(value, list)
         and len(value) == 3
-        and all(isinstance(v, str) and len(v) <= 260 for v in value)
+        and all(
+            isinstance(v, str) and len(v) <= 260 and "\x00" not in v
+            for v in value  # no NUL: PostgreSQL refuses it
+        )
     ):
         return (value[0], value[1], value[2])
     return None
