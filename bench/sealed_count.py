@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
-from common import ROOT, django_setup
+from common import ROOT, ballot_with_trustees, django_setup
 
 CANDIDATES = ["Ann", "Bob", "Cat", "Dan", "Eve"]
 
@@ -49,39 +49,12 @@ def _seal_batch(args):
 
 
 def setup(papers: int) -> tuple[int, list[Path]]:
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.utils import timezone
 
-    from groundswell.accounts.models import Role
-    from groundswell.accounts.services import role_grant
-    from groundswell.ballots import services
-    from groundswell.ballots.models import Ballot, Trustee
+    from groundswell.ballots.models import Ballot
     from groundswell.core.ballotbox import sealing
 
-    User = get_user_model()
-    users = [User.objects.create_user(email=f"t{i}@example.org", password="x") for i in range(3)]
-    for u in users:
-        role_grant(user=u, role=Role.RETURNING_OFFICER)
-    now = timezone.now()
-    ballot = services.ballot_create(
-        actor=users[0],
-        title="Leader (bench)",
-        method="irv",
-        seats=1,
-        candidates=CANDIDATES,
-        eligible_categories=["member"],
-        freeze_date=now.date(),
-        opens_at=now - timezone.timedelta(hours=1),
-        closes_at=now + timezone.timedelta(days=1),
-        trustees=users,
-        threshold=2,
-    )
-    services.ballot_open_start(ballot=ballot, actor=users[0])
-    shares = [
-        services.share_download(ballot=ballot, user=t.user)["share"]
-        for t in Trustee.objects.filter(ballot=ballot)
-    ]
+    ballot, shares, _ = ballot_with_trustees("Leader (bench)", CANDIDATES)
     ballot.refresh_from_db()
     info = sealing.info_for(ballot.pk)
     t0 = time.perf_counter()

@@ -31,7 +31,7 @@ import urllib.parse
 from datetime import date
 from pathlib import Path
 
-from common import ROOT, django_setup, gunicorn
+from common import ROOT, ballot_with_trustees, django_setup, gunicorn
 
 CANDIDATES = ["Ann", "Bob", "Cat", "Dan", "Eve"]
 
@@ -222,40 +222,14 @@ def main() -> None:
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink_port
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
-    from groundswell.accounts.models import Role
-    from groundswell.accounts.services import role_grant
     from groundswell.ballots import services
-    from groundswell.ballots.models import Ballot, PublishedFile, Trustee
+    from groundswell.ballots.models import Ballot, PublishedFile
 
     print(f"cores: {os.cpu_count()}; members: {args.members:,}", flush=True)
     with Step("seed members (COPY)", args.members):
         seed(args.members)
-    User = get_user_model()
-    trustees = [User.objects.create_user(email=f"t{i}@example.org", password="x") for i in range(3)]
-    for u in trustees:
-        role_grant(user=u, role=Role.RETURNING_OFFICER)
-    now = timezone.now()
-    ballot = services.ballot_create(
-        actor=trustees[0],
-        title="Leader (bench)",
-        method="irv",
-        seats=1,
-        candidates=CANDIDATES,
-        eligible_categories=["member"],
-        freeze_date=now.date(),
-        opens_at=now - timezone.timedelta(minutes=1),
-        closes_at=now + timezone.timedelta(days=1),
-        trustees=trustees,
-        threshold=2,
-    )
-    services.ballot_open_start(ballot=ballot, actor=trustees[0])
-    shares = [
-        services.share_download(ballot=ballot, user=t.user)["share"]
-        for t in Trustee.objects.filter(ballot=ballot)
-    ]
+    ballot, shares, trustees = ballot_with_trustees("Leader (bench)", CANDIDATES)
     Ballot.objects.filter(pk=ballot.pk).update(in_app=True)  # the send is timed on its own, below
     with Step("open: freeze the electorate", args.members):
         ballot = services.ballot_open(ballot_id=ballot.pk)

@@ -67,6 +67,42 @@ def session_cookie(user) -> tuple[str, str]:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={token}", token
 
 
+def ballot_with_trustees(title: str, candidates: list[str]):
+    """A ballot through the services with three trustees (any 2 count), opened (its key
+    made and split) and each trustee's share taken: returns the ballot and the shares."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from groundswell.accounts.models import Role
+    from groundswell.accounts.services import role_grant
+    from groundswell.ballots import services
+    from groundswell.ballots.models import Ballot, Trustee
+
+    users = [get_user_model().objects.create_user(email=f"t{i}@example.org", password="x") for i in range(3)]
+    for u in users:
+        role_grant(user=u, role=Role.RETURNING_OFFICER)
+    now = timezone.now()
+    ballot = services.ballot_create(
+        actor=users[0],
+        title=title,
+        method="irv",
+        seats=1,
+        candidates=candidates,
+        eligible_categories=["member"],
+        freeze_date=now.date(),
+        opens_at=now - timezone.timedelta(minutes=1),
+        closes_at=now + timezone.timedelta(days=1),
+        trustees=users,
+        threshold=2,
+    )
+    services.ballot_open_start(ballot=ballot, actor=users[0])
+    shares = [
+        services.share_download(ballot=ballot, user=t.user)["share"]
+        for t in Trustee.objects.filter(ballot=ballot)
+    ]
+    return Ballot.objects.get(pk=ballot.pk), shares, users
+
+
 def free_port() -> int:
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -171,6 +171,14 @@ class ResultOut(Schema):
     files: list[FileOut]
 
 
+def _any_ballot(ballot_id: int) -> Ballot:
+    """A ballot for its trustees (their auth has already checked they are its trustees)."""
+    ballot = Ballot.objects.filter(pk=ballot_id).first()
+    if ballot is None:
+        raise HttpError(404, "No such ballot.")
+    return ballot
+
+
 def _ballot(request, ballot_id: int) -> Ballot:
     ballot = selectors.ballots_for(request.user).filter(pk=ballot_id).first()
     if ballot is None:
@@ -185,10 +193,7 @@ def list_ballots(request):
 
 @router.post("/ballots", auth=RUNNERS, response={201: BallotOut}, summary="Create a draft ballot")
 def create_ballot(request, payload: BallotIn):
-    try:
-        ballot = services.ballot_create(actor=request.user, **payload.dict())
-    except services.BallotError as exc:
-        raise HttpError(exc.status, str(exc)) from None
+    ballot = services.ballot_create(actor=request.user, **payload.dict())
     return 201, BallotOut.of(ballot)
 
 
@@ -199,10 +204,7 @@ def get_ballot(request, ballot_id: int):
 
 def _act(request, ballot_id: int, do, **kwargs) -> BallotOut:
     ballot = _ballot(request, ballot_id)
-    try:
-        do(ballot=ballot, actor=request.user, **kwargs)
-    except services.BallotError as exc:
-        raise HttpError(exc.status, str(exc)) from None
+    do(ballot=ballot, actor=request.user, **kwargs)
     ballot.refresh_from_db()
     return BallotOut.of(ballot)
 
@@ -231,13 +233,8 @@ def close_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
     summary="Open the sealed box with k trustees' shares and count (trustees and returning officers)",
 )
 def count_ballot(request, ballot_id: int, payload: SharesIn):
-    ballot = Ballot.objects.filter(pk=ballot_id).first()
-    if ballot is None:
-        raise HttpError(404, "No such ballot.")
-    try:
-        services.ballot_count_start(ballot=ballot, shares_given=payload.shares, actor=request.user)
-    except services.BallotError as exc:
-        raise HttpError(exc.status, str(exc)) from None
+    ballot = _any_ballot(ballot_id)
+    services.ballot_count_start(ballot=ballot, shares_given=payload.shares, actor=request.user)
     ballot.refresh_from_db()
     return BallotOut.of(ballot)
 
@@ -249,13 +246,8 @@ def count_ballot(request, ballot_id: int, payload: SharesIn):
     summary="A trustee takes their share of the ballot's key, once (the server then erases it)",
 )
 def take_share(request, ballot_id: int, payload: ShareIn):
-    ballot = Ballot.objects.filter(pk=ballot_id).first()
-    if ballot is None:
-        raise HttpError(404, "No such ballot.")
-    try:
-        return services.share_download(ballot=ballot, user=request.user, password=payload.password)
-    except services.BallotError as exc:
-        raise HttpError(exc.status, str(exc)) from None
+    ballot = _any_ballot(ballot_id)
+    return services.share_download(ballot=ballot, user=request.user, password=payload.password)
 
 
 @router.post(
@@ -276,10 +268,7 @@ def publish_ballot(request, ballot_id: int, payload: ConfirmIn | None = None):
 )
 def reissue_code(request, ballot_id: int, payload: ReissueIn):
     ballot = _ballot(request, ballot_id)
-    try:
-        _, code = services.code_reissue_and_send(ballot=ballot, who=payload.who, actor=request.user)
-    except services.BallotError as exc:
-        raise HttpError(exc.status, str(exc)) from None
+    _, code = services.code_reissue_and_send(ballot=ballot, who=payload.who, actor=request.user)
     return ReissueOut(emailed=code is None, code=services.format_credential(code) if code else None)
 
 
@@ -333,10 +322,7 @@ def vote(request, payload: VoteIn):
         if unknown:
             raise HttpError(422, f"not a candidate on this ballot: {unknown[0]}")
         ranking = [positions[name] for name in ranking]
-    try:
-        cast = services.ballot_cast(elector=elector, ranking=ranking or None, sealed=sealed)
-    except services.BallotError as exc:
-        raise HttpError(exc.status, str(exc)) from None
+    cast = services.ballot_cast(elector=elector, ranking=ranking or None, sealed=sealed)
     return 201, ReceiptOut(tracker=cast.tracker, ballot=elector.ballot.title)
 
 

@@ -211,7 +211,10 @@ def _open_all(
     workers = int(getattr(settings, "BALLOT_COUNT_WORKERS", 0) or os.cpu_count() or 1)
     papers: list[tuple[str, tuple[int, ...] | None]] = []
     pool = None
-    if workers > 1 and total >= 20_000 and "fork" in multiprocessing.get_all_start_methods():
+    # Forking is only safe from a process's main thread (the CLI, the task worker): a web
+    # server's count runs in a thread beside others, and opens the box in that thread alone.
+    forkable = threading.current_thread() is threading.main_thread()
+    if workers > 1 and total >= 20_000 and forkable and "fork" in multiprocessing.get_all_start_methods():
         pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         source = _chunks(ballot, 5000)
