@@ -55,7 +55,7 @@ OWN = {
 META = [
     (
         "admin COMMAND ...",
-        "Django's own commands (groundswell admin migrate, createsuperuser, db-worker, ...)",
+        "Django's own commands (groundswell admin migrate, createsuperuser, ...)",
     ),
     ("help COMMAND", "a command's options (same as COMMAND --help)"),
     ("completion bash", 'a bash/zsh completion script: eval "$(groundswell completion bash)"'),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "groundswell.motions",
     "groundswell.events",
     "groundswell.mailouts",
+    "groundswell.worker",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A worker renews its lease every quarter of this; a RUNNING task whose worker has not renewed
+# for this long is put back on the queue by `groundswell tick` (groundswell/worker/leases.py).
+TASK_LEASE_SECONDS = float(os.environ.get("GROUNDSWELL_TASK_LEASE_SECONDS", "60"))
 
 globals().update(config.email_from_url(os.environ.get("EMAIL_URL")))
 EMAIL_FILE_PATH = str(HOME / "mail")  # the file:// backend (the default without EMAIL_URL)

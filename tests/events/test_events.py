@@ -233,3 +233,34 @@ def test_public_replies_from_one_address_are_limited(client, branch, organiser):
     services.rsvp_create(event=event, user=member(branch), address="203.0.113.9")
     page = client.post(f"/events/{event.pk}/rsvp/", {"email": "bot2@example.org"}, REMOTE_ADDR="203.0.113.9")
     assert page.status_code == 302 and not Rsvp.objects.filter(email_key="bot2@example.org").exists()
+
+
+def test_a_reminder_run_killed_part_way_is_finished_by_the_next_and_nobody_gets_two(
+    branch, organiser, monkeypatch
+):
+    """The adversary is the crash: the run dies after the second reminder (a kill -9 of the
+    worker). Before, the event was marked reminded first and the rest never got theirs."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    soon = make_event(organiser, branch, capacity=10, starts_in=timedelta(hours=20), title="Soon")
+    for i in range(5):
+        services.rsvp_create(event=soon, email=f"going{i}@example.org")
+    mail.outbox.clear()
+    real, calls = EmailBackend.send_messages, {"n": 0}
+
+    def dies_after_two(backend, messages):
+        for m in messages:
+            if calls["n"] == 2:
+                raise KeyboardInterrupt("worker killed")
+            calls["n"] += 1
+            real(backend, [m])
+        return len(messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dies_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        services.event_reminders_send()
+    monkeypatch.undo()
+    services.event_reminders_send()  # the next tick
+    to = sorted(m.to[0] for m in mail.outbox)
+    assert len(to) == len(set(to))  # nobody twice
+    assert len(to) >= 4  # at most the one claimed when the worker died is lost

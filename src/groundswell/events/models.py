@@ -83,6 +83,9 @@ class Rsvp(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     queued_at = models.DateTimeField(default=timezone.now, help_text="place in the waiting list")
     attended = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the day-before reminder was claimed for sending"
+    )
     token = models.CharField(max_length=40, unique=True, default=new_token)
 
     class Meta:

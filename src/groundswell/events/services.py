@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,11 +249,18 @@ def attendance_mark(*, user, rsvp: Rsvp, attended: bool) -> Rsvp:
 
 
 def event_reminders_send(*, now: datetime | None = None, event_id: int | None = None) -> int:
-    """Emails everyone with a place at events starting within the next day; each event's
-    reminder goes once (claimed by a conditional update, so two workers never both send)."""
+    """Emails everyone with a place at events starting within the next day, once each.
+
+    Each person's reminder is claimed (Rsvp.reminded_at, a conditional update) just before it
+    is sent, so two ticks or workers never both send it, and a run that died part-way is
+    finished by the next one (it picks up the event's unreminded places). A kill -9 between
+    the claim and the send loses that one reminder: for a reminder, we prefer that to two.
+    Someone who takes a place after the reminders went (a late reply, a promotion from the
+    waiting list) gets theirs at the next tick."""
     now = now or timezone.now()
+    waiting = Rsvp.objects.filter(event=OuterRef("pk"), status=Rsvp.Status.GOING, reminded_at__isnull=True)
     due = Event.objects.filter(
-        reminder_sent_at__isnull=True,
+        Exists(waiting),
         cancelled_at__isnull=True,
         starts_at__gt=now,
         starts_at__lte=now + REMINDER_AHEAD,
@@ -261,21 +269,26 @@ def event_reminders_send(*, now: datetime | None = None, event_id: int | None = 
         due = due.filter(pk=event_id)
     sent = 0
     for event in list(due):
-        if not Event.objects.filter(pk=event.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
-            continue
-        going = list(Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING))
+        Event.objects.filter(pk=event.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
+        reminded = 0
         with get_connection() as connection:
-            messages = []
-            for r in going:
+            for r in Rsvp.objects.filter(event=event, status=Rsvp.Status.GOING, reminded_at__isnull=True):
+                if not Rsvp.objects.filter(pk=r.pk, reminded_at__isnull=True).update(reminded_at=now):
+                    continue  # another run took this one
                 body = (
                     f"Dear {r.name or 'friend'},\n\nA reminder: {event.title} is tomorrow, {_when(event)}, "
                     f"at {event.place}.\n\nCan't come? Free your place for someone on the waiting list: "
                     f"{_rsvp_link(r)}\n"
                 )
-                messages.append(
-                    EmailMessage(f"Tomorrow: {event.title}", body, to=[r.email], connection=connection)
-                )
-            connection.send_messages(messages)
-        sent += len(going)
-        audit_record(actor=None, action="event.reminder", target=f"event:{event.pk}", rows=len(going))
+                try:
+                    connection.send_messages(
+                        [EmailMessage(f"Tomorrow: {event.title}", body, to=[r.email], connection=connection)]
+                    )
+                except Exception:
+                    Rsvp.objects.filter(pk=r.pk).update(reminded_at=None)  # not sent: the next run tries
+                    raise
+                reminded += 1
+        sent += reminded
+        if reminded:
+            audit_record(actor=None, action="event.reminder", target=f"event:{event.pk}", rows=reminded)
     return sent

@@ -12,7 +12,7 @@ def send_event_reminder(event_id: int) -> int:
     from groundswell.events.models import Event
 
     event = Event.objects.filter(pk=event_id).first()
-    if event is None or event.reminder_sent_at or event.cancelled_at:
+    if event is None or event.cancelled_at:  # sent already: event_reminders_send skips them
         return 0
     if event.starts_at - services.REMINDER_AHEAD > timezone.now():  # moved later: wait again
         services.schedule_reminder(event)

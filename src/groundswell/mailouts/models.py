@@ -59,14 +59,23 @@ class MailOut(models.Model):
 
 
 class Delivery(models.Model):
-    """One email sent to one person: a re-run after a crash skips them, so nobody gets two."""
+    """One person's copy of a mail-out, in the outbox: claimed (sent_at empty) before it is
+    sent, confirmed when the SMTP server accepts it. A re-run after a crash sends only the
+    unconfirmed ones, with the same Message-ID (services.mailout_send)."""
 
     mailout = models.ForeignKey(MailOut, on_delete=models.CASCADE, related_name="deliveries")
     person = models.ForeignKey("members.Person", on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="empty: claimed, not yet accepted by the SMTP server"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mailout", "person"], name="one_delivery_per_person")]
+        indexes = [
+            models.Index(
+                fields=["mailout"], name="delivery_unconfirmed", condition=models.Q(sent_at__isnull=True)
+            )
+        ]
 
     def __str__(self) -> str:
         return f"mail-out {self.mailout_id} to person {self.person_id}"

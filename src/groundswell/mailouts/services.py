@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,6 +94,13 @@ def mailout_create(
     return mailout
 
 
+def message_id(mailout_id: int, person_id: int) -> str:
+    """The same Message-ID every time this person's copy of this mail-out is sent: the one copy
+    a crash may send twice arrives as the same message, which mail systems show once."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<mailout-{mailout_id}-{person_id}@{host}>"
+
+
 def _message(mailout: MailOut, person: Person, connection) -> EmailMessage:
     link = settings.SITE_URL.rstrip("/") + reverse(
         "mailouts:unsubscribe", args=[unsubscribe_token(person.pk)]
@@ -105,37 +114,83 @@ def _message(mailout: MailOut, person: Person, connection) -> EmailMessage:
         body,
         to=[person.email],
         connection=connection,
-        headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "Message-ID": message_id(mailout.pk, person.pk),
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
 
 
+def _send_claimed(mailout: MailOut, connection) -> None:
+    """Sends every claimed, unconfirmed copy of `mailout`, confirming each as the SMTP server
+    accepts it. Consent is read again: someone who unsubscribed since the claim is dropped."""
+    claimed = Delivery.objects.filter(mailout=mailout, sent_at__isnull=True)
+    people = {
+        p.pk: p
+        for p in selectors.recipients(mailout)
+        .filter(pk__in=claimed.values("person_id"))
+        .only("pk", "first_name", "email")
+    }
+    for delivery in claimed.order_by("person_id"):
+        person = people.get(delivery.person_id)
+        if person is None:
+            delivery.delete()
+            continue
+        connection.send_messages([_message(mailout, person, connection)])
+        Delivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
+
+
+def mailout_sent_count(mailout_id: int) -> int:
+    """How many copies the SMTP server has accepted: counted from the outbox, never remembered."""
+    return Delivery.objects.filter(mailout_id=mailout_id, sent_at__isnull=False).count()
+
+
 def mailout_send(*, mailout_id: int, progress: Callable[[int, int], None] | None = None) -> MailOut:
-    """Sends to everyone in the segment with consent, in batches; safe to run again (people
-    already sent to are skipped), and each batch re-reads consent."""
+    """Sends to everyone in the segment with consent, in batches, resumable after a crash.
+
+    An outbox: each batch is first claimed (a Delivery row per person, committed, sent_at
+    empty), then sent one message at a time, each confirmed (sent_at) as soon as the SMTP server
+    accepts it. A run after a crash first re-sends the claimed, unconfirmed copies, then goes on
+    after the highest person claimed (keyset: no batch re-reads the ones before it). So nobody
+    is ever sent two different copies; the one message in flight when a worker dies (accepted
+    by the server, not yet confirmed) is sent again with the same Message-ID. We chose this over
+    "recorded in the same step as sent" because SMTP cannot take part in a database transaction:
+    some window always remains, and this keeps it to one message and makes it harmless."""
     mailout = MailOut.objects.get(pk=mailout_id)
     if mailout.status == MailOut.Status.DONE:
         return mailout
     MailOut.objects.filter(pk=mailout.pk).update(status=MailOut.Status.SENDING)
+
+    def report() -> None:
+        sent = mailout_sent_count(mailout.pk)
+        MailOut.objects.filter(pk=mailout.pk).update(sent=sent, total=max(mailout.total, sent))
+        if progress:
+            progress(sent, mailout.total)
+
     try:
         with get_connection() as connection:
+            _send_claimed(mailout, connection)  # what a dead run claimed and may not have sent
+            report()
             while True:
+                after = Delivery.objects.filter(mailout=mailout).aggregate(last=Max("person_id"))["last"]
                 batch = list(
                     selectors.recipients(mailout)
-                    .exclude(pk__in=Delivery.objects.filter(mailout=mailout).values("person_id"))
-                    .only("pk", "first_name", "email")[:BATCH]
+                    .filter(pk__gt=after or 0)
+                    .values_list("pk", flat=True)[:BATCH]
                 )
                 if not batch:
                     break
-                connection.send_messages([_message(mailout, p, connection) for p in batch])
                 Delivery.objects.bulk_create(
-                    [Delivery(mailout=mailout, person=p) for p in batch], ignore_conflicts=True
+                    [Delivery(mailout=mailout, person_id=pk, sent_at=None) for pk in batch],
+                    ignore_conflicts=True,
                 )
-                sent = Delivery.objects.filter(mailout=mailout).count()
-                MailOut.objects.filter(pk=mailout.pk).update(sent=sent, total=max(mailout.total, sent))
-                if progress:
-                    progress(sent, mailout.total)
+                _send_claimed(mailout, connection)
+                report()
     except Exception as e:  # the page says what went wrong; a re-run resumes where it stopped
-        MailOut.objects.filter(pk=mailout.pk).update(status=MailOut.Status.FAILED, error=str(e)[:2000])
+        MailOut.objects.filter(pk=mailout.pk).update(
+            status=MailOut.Status.FAILED, error=str(e)[:2000], sent=mailout_sent_count(mailout.pk)
+        )
         raise
     MailOut.objects.filter(pk=mailout.pk).update(status=MailOut.Status.DONE, finished_at=timezone.now())
     mailout.refresh_from_db()

@@ -28,8 +28,9 @@ def may_see_everyone(user) -> None:
 
 
 def search_terms(query: str) -> list[str]:
-    """A member search is a few words: a longer one is refused, not run for a minute."""
-    query = query.strip()
+    """A member search is a few words: a longer one is refused, not run for a minute. Control
+    characters are spaces (a NUL byte made PostgreSQL refuse the query: a 500)."""
+    query = "".join(" " if ord(c) < 32 else c for c in query).strip()
     if len(query) > SEARCH_MAX_CHARS:
         raise Refused(
             "members.search_too_long", f"search for at most {SEARCH_MAX_CHARS} characters", status=400

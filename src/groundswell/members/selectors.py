@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from groundswell.accounts.models import Role
@@ -115,7 +116,57 @@ def membership_search(
                 qs = qs.filter(
                     Q(person__first_name__istartswith=word) | Q(person__last_name__istartswith=word)
                 )
+            # The same order, written so that no index can give it: otherwise PostgreSQL walks
+            # the whole (surname, first name) index in order hoping to meet 50 Smiths early,
+            # and reads 400,000 rows to reach the S's (0.6 s at 500,000); this way it takes
+            # the matches from the prefix indexes (migration 0004) and sorts the few thousand.
+            return qs.order_by(
+                Concat("person__last_name", Value("")),
+                Concat("person__first_name", Value("")),
+                "membership_number",
+            )
     return qs.order_by("person__last_name", "person__first_name", "membership_number")
+
+
+PAGE_SIZE = 50
+COUNT_UP_TO = 1_000
+
+
+def membership_count(memberships: QuerySet[Membership], *, up_to: int = COUNT_UP_TO) -> tuple[int, bool]:
+    """How many rows match, counted up to `up_to` (and whether there are more): counting all
+    500,000 memberships costs more than the page itself, and "more than 1,000" says enough
+    (another word narrows the search)."""
+    n = memberships.order_by().values("pk")[: up_to + 1].count()
+    return min(n, up_to), n > up_to
+
+
+Cursor = tuple[str, str, str]  # (last name, first name, membership number) of a page's last row
+
+
+def membership_page(
+    memberships: QuerySet[Membership], *, after: Cursor | None = None, letter: str = "", size: int = PAGE_SIZE
+) -> tuple[list[Membership], Cursor | None]:
+    """One page of `membership_search`'s results by keyset: the rows after `after` in its
+    order (surname, first name, membership number; the number is unique, so no row is skipped
+    or shown twice), or from the first surname at `letter`. Returns the rows and the cursor of
+    the next page (None on the last). Unlike OFFSET, page 5,000 reads 50 rows, not 250,000;
+    `memberships` keeps its branch scope, so a cursor can only move within what the user sees."""
+    qs = memberships
+    if after is not None:
+        last, first, number = after
+        qs = qs.filter(person__last_name__gte=last).filter(  # the first condition uses the index
+            Q(person__last_name__gt=last)
+            | Q(person__last_name=last, person__first_name__gt=first)
+            | Q(person__last_name=last, person__first_name=first, membership_number__gt=number)
+        )
+    elif letter:
+        qs = qs.filter(person__last_name__gte=letter)
+    rows = list(qs[: size + 1])
+    if len(rows) <= size:
+        return rows, None
+    rows = rows[:size]
+    last_row = rows[-1]
+    return rows, (last_row.person.last_name, last_row.person.first_name, last_row.membership_number)
 
 
 def person_for_user(user, person_id: int) -> Person | None:

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if not no_worker:
             helpers.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "groundswell.cli", "admin", "db_worker", "--queue-name", "default"]
+                    [sys.executable, "-m", "groundswell.cli", "worker", "--queue-name", "default"]
                 )
             )
             # the scheduler: closes ballots at their closing time, sends event reminders

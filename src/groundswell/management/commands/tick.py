@@ -1,6 +1,7 @@
-"""groundswell tick: the scheduled work — close ballots whose time is up, send tomorrow's
-event reminders. Run it from cron, or with --every N as a long-lived process
-(`groundswell serve` starts one). Safe to run on several machines at once."""
+"""groundswell tick: the scheduled work — put back on the queue the tasks of task workers that
+died, close ballots whose time is up, send tomorrow's event reminders. Run it from cron, or
+with --every N as a long-lived process (`groundswell serve` starts one). Safe to run on several
+machines at once."""
 
 from __future__ import annotations
 
@@ -13,12 +14,20 @@ from django.db import close_old_connections
 def tick_once() -> dict[str, int]:
     from groundswell.ballots.services import ballots_close_due
     from groundswell.events.services import event_reminders_send
+    from groundswell.worker.leases import tasks_requeue_orphaned
 
-    return {"ballots closed": ballots_close_due(), "reminders sent": event_reminders_send()}
+    return {
+        "tasks re-queued": tasks_requeue_orphaned(),
+        "ballots closed": ballots_close_due(),
+        "reminders sent": event_reminders_send(),
+    }
 
 
 class Command(BaseCommand):
-    help = "Close ballots past their closing time and send event reminders (once, or every N seconds)."
+    help = (
+        "Re-queue the tasks of dead workers, close ballots past their closing time and send event "
+        "reminders (once, or every N seconds)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=0, help="repeat every N seconds until stopped")
