@@ -73,7 +73,7 @@ def _voted_ids(ballot_id: int, ids: list[int]) -> set[int]:
     )
 
 
-SEND_BATCH = 500
+SEND_BATCH = 100  # a crash re-sends at most (connections + 1) batches, with new codes
 
 
 def _code_email(ballot: Ballot, base: str, closes: str, elector: Elector, code: str) -> EmailMessage:
@@ -107,11 +107,12 @@ def credentials_send(*, ballot_id: int, base_url: str | None = None, connections
     """Emails each elector with an address a new code; returns how many were sent.
 
     The ballot needs no marketing consent: this is the elector's own vote. Electors are read
-    500 at a time in key order from the index of those not yet sent (the cost of a batch
+    100 at a time in key order from the index of those not yet sent (the cost of a batch
     does not grow with the ballot or with past ballots). Each batch's codes are committed
     before its emails go and the batch is marked sent after: a crash between the two re-sends
     that batch with new codes (the first email's code then no longer works), never a code
-    that was not stored. Batches go over several SMTP connections at once
+    that was not stored: at most (connections + 1) batches are in flight, so a crash re-sends at
+    most that many, never a code twice. Batches go over several SMTP connections at once
     (settings.BALLOT_SMTP_CONNECTIONS, default 4): a mail server answers each message in
     turn, so one connection waits on the network more than it works."""
     ballot = Ballot.objects.get(pk=ballot_id)
@@ -156,7 +157,7 @@ def credentials_send(*, ballot_id: int, base_url: str | None = None, connections
                 in_flight.append(
                     (pool.submit(_send_batch, local, opened, messages), [e.pk for e, _ in pairs])
                 )
-                settle(block=len(in_flight) > 2 * workers)
+                settle(block=len(in_flight) > workers)
             settle(block=True)
     finally:  # after the pool has finished with them
         while opened:
