@@ -61,7 +61,10 @@ def codes_issue(electors: Iterable[Elector]) -> list[tuple[Elector, str]]:
         e.code_issued_on = today
         e.codes_issued = (e.codes_issued or 0) + 1
         pairs.append((e, code))
-    Elector.objects.bulk_update([e for e, _ in pairs], ["code_hash", "code_issued_on", "codes_issued"])
+    # in batches: one UPDATE ... CASE over tens of thousands of rows takes PostgreSQL minutes
+    Elector.objects.bulk_update(
+        [e for e, _ in pairs], ["code_hash", "code_issued_on", "codes_issued"], batch_size=500
+    )
     return pairs
 
 
