@@ -41,9 +41,9 @@ def forward(apps, schema_editor):
         by_code[e.credential] = (e.pk, e.category)
         batch.append(e)
         if len(batch) == 5000:
-            Elector.objects.bulk_update(batch, ["code_hash", "code_issued_on", "codes_issued"])
+            Elector.objects.bulk_update(batch, ["code_hash", "code_issued_on", "codes_issued"], batch_size=500)
             batch = []
-    Elector.objects.bulk_update(batch, ["code_hash", "code_issued_on", "codes_issued"])
+    Elector.objects.bulk_update(batch, ["code_hash", "code_issued_on", "codes_issued"], batch_size=500)
     Spent.objects.bulk_create(
         Spent(elector_id=by_code[s.credential][0], ballot_id=s.ballot_id, category=by_code[s.credential][1], spent_on=s.spent_on)
         for s in Legacy.objects.all().iterator()
