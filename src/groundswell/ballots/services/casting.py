@@ -45,21 +45,22 @@ def candidate_count(ballot: Ballot) -> int:
     return n
 
 
+CAST_LOCK = 7301  # the class of PostgreSQL advisory lock that casts share and closing takes
+
+
 def _still_open(ballot: Ballot) -> None:
-    """Checked again inside the cast's transaction, after its writes: on PostgreSQL the
-    ballot's row is held FOR SHARE (casts do not wait for each other, but closing takes the
-    row FOR UPDATE, so it waits for casts in flight and none commits after it); on SQLite the
-    cast's writes already hold the database's one write lock."""
+    """Checked again inside the cast's transaction, after its writes. On PostgreSQL a cast
+    holds a shared advisory lock on the ballot (casts never wait for each other, and nothing
+    is written to the ballot's row, unlike FOR SHARE, whose row locks made casting's p99 ten
+    times worse under load), and closing takes it exclusively: it waits for the casts in
+    flight, and a cast that comes after it sees the ballot closed. On SQLite the cast's
+    writes already hold the database's one write lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(
-                "SELECT status, opens_at, closes_at FROM ballots_ballot WHERE id = %s FOR SHARE", [ballot.pk]
-            )
-            status, opens_at, closes_at = cur.fetchone()
-    else:
-        status, opens_at, closes_at = Ballot.objects.filter(pk=ballot.pk).values_list(
-            "status", "opens_at", "closes_at"
-        )[0]
+            cur.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [CAST_LOCK, ballot.pk])
+    status, opens_at, closes_at = Ballot.objects.filter(pk=ballot.pk).values_list(
+        "status", "opens_at", "closes_at"
+    )[0]
     now = timezone.now()
     if status != Ballot.Status.OPEN or not opens_at <= now < closes_at:
         raise BallotError("this ballot is not open for voting")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from groundswell.accounts.services import audit_record
 from groundswell.ballots import keys, policies, selectors
 from groundswell.ballots.models import Ballot, Candidate, Paper, SealedBallot, SpentCredential, Trustee
+from groundswell.ballots.services.casting import CAST_LOCK
 from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
 from groundswell.ballots.signals import ballot_counted
 from groundswell.core.ballotbox import sealing, shares
@@ -50,6 +51,9 @@ def ballot_close(*, ballot: Ballot, actor, confirm: bool = False) -> Ballot:
     from groundswell.ballots.tasks import count_ballot
 
     policies.run_ballot(actor, ballot)
+    if connection.vendor == "postgresql":  # waits for the casts in flight (casting._still_open)
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CAST_LOCK, ballot.pk])
     locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if locked.status != Ballot.Status.OPEN:
         raise BallotError(f"only an open ballot can be closed (this one is {locked.get_status_display()})")
@@ -64,8 +68,8 @@ def ballot_close(*, ballot: Ballot, actor, confirm: bool = False) -> Ballot:
     locked.status = Ballot.Status.CLOSED
     if locked.closes_at > now:
         locked.closes_at = now  # closed early: no vote is taken after this
-    # Casts hold this row FOR SHARE while they commit (casting._still_open), so this row lock
-    # waited for every cast in flight, and none commits after it: these totals are final.
+    # Casts hold the ballot's advisory lock shared while they commit (casting._still_open), so
+    # taking it above waited for every cast in flight, and none commits after: totals are final.
     locked.voted_by_category = selectors.voted_by_category(locked)
     locked.save(update_fields=["status", "closes_at", "voted_by_category"])
     audit_record(actor=actor, action="ballot.close", target=f"ballot:{ballot.pk}", detail={"early": confirm})
