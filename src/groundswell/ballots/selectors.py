@@ -126,7 +126,7 @@ def signed_in_vote_state(ballot: Ballot, person) -> str:
     """For an in-app ballot: "not_elector", "voted" or "can_vote" for this person."""
     if person is None:
         return "not_elector"
-    elector = Elector.objects.filter(ballot=ballot, person=person).only("pk").first()
+    elector = next(iter(Elector.objects.filter(ballot=ballot, person=person).only("pk")[:1]), None)
     if elector is None:
         return "not_elector"
     return "voted" if has_voted(elector) else "can_vote"

@@ -128,7 +128,8 @@ def ballot_cast_signed_in(*, ballot: Ballot, person, ranking: Sequence[int]) -> 
     the paper sealed, so eligibility, one vote each and secrecy are the ballot machinery's."""
     if not ballot.in_app:
         raise BallotError("this ballot is voted with the code sent to each elector")
-    elector = Elector.objects.select_related("ballot").filter(ballot=ballot, person=person).first()
+    found = list(Elector.objects.select_related("ballot").filter(ballot=ballot, person=person)[:1])
+    elector = found[0] if found else None  # (no .first(): its ORDER BY id may skip the index)
     if elector is None:
         raise BallotError("you are not on the electorate of this vote", status=403)
     return ballot_cast(elector=elector, ranking=ranking)

@@ -47,7 +47,10 @@ def elector_for_code(code: str) -> Elector | None:
     normal = normalise_credential(code)
     if len(normal) != CREDENTIAL_LENGTH:
         return None
-    return Elector.objects.select_related("ballot").filter(code_hash=keys.code_hash(normal)).first()
+    # not .first(): its ORDER BY id lets PostgreSQL walk the primary key instead of using the
+    # unique index on the hash (p50 110 ms a cast at 25,000 electors, found by the load run)
+    found = list(Elector.objects.select_related("ballot").filter(code_hash=keys.code_hash(normal))[:1])
+    return found[0] if found else None
 
 
 def codes_issue(electors: Iterable[Elector]) -> list[tuple[Elector, str]]:
