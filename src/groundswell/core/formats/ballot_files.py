@@ -397,6 +397,25 @@ def parse_csv(
     return _parse_csv(_as_reopen(lines), candidates=candidates, filename=filename)
 
 
+def distinct_rows(
+    counts: dict[str, int], width: int, bad: dict[str, str]
+) -> Iterator[tuple[str, int, list[str]]]:
+    """Each distinct line of a CSV once, as (line, how many times, fields); a line that is not
+    a readable row of `width` fields goes into `bad` with the reason (blank lines are skipped)."""
+    for raw, times in counts.items():
+        try:
+            row = _read_row(raw)
+        except csv.Error as e:
+            bad[raw] = f"not a readable CSV row ({e})"
+            continue
+        if not row:
+            continue
+        if len(row) != width:
+            bad[raw] = f"expected {width} fields, found {len(row)}"
+            continue
+        yield raw, times, row
+
+
 def _read_row(raw: str) -> list[str]:
     return next(csv.reader([raw]), [])
 
@@ -434,20 +453,8 @@ def _parse_csv(reopen: Reopen, *, candidates: Sequence[str] | None, filename: st
 
     width = len(header)
     skip = 1 if has_category else 0
-    rows: list[tuple[str, int, list[str]]] = []
     bad: dict[str, str] = {}
-    for raw, times in counts.items():
-        try:
-            row = _read_row(raw)
-        except csv.Error as e:
-            bad[raw] = f"not a readable CSV row ({e})"
-            continue
-        if not row:
-            continue
-        if len(row) != width:
-            bad[raw] = f"expected {width} fields, found {len(row)}"
-            continue
-        rows.append((raw, times, row))
+    rows = list(distinct_rows(counts, width, bad))
     if bad:
         lines = _first_lines(reopen, bad, start=2)
         errors = sorted(

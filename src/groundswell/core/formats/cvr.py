@@ -36,7 +36,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from groundswell.core.counting.ballots import BallotBuilder, Ballots
-from groundswell.core.formats.ballot_files import MAX_ERRORS, Reopen, _add_all, _fail, _first_lines, _read_row
+from groundswell.core.formats.ballot_files import (
+    MAX_ERRORS,
+    Reopen,
+    _add_all,
+    _fail,
+    _first_lines,
+    _read_row,
+    distinct_rows,
+)
 from groundswell.core.formats.errors import FormatError, RowError
 
 _RANK = re.compile(r"^\s*(?:(\d+)\s*(?:st|nd|rd|th)?\s+choice|rank\s*(\d+)|choice\s*(\d+))\s*$", re.I)
@@ -100,17 +108,7 @@ def parse_cvr(reopen: Reopen, *, filename: str = "", rules: CvrRules | None = No
     rows: list[tuple[str, int, list[str]]] = []
     over = rules.overvote_label.lower()
     under = rules.undervote_label.lower()
-    for raw, times in counts.items():
-        try:
-            row = _read_row(raw)
-        except csv.Error as e:
-            bad[raw] = f"not a readable CSV row ({e})"
-            continue
-        if not row:
-            continue
-        if len(row) != width:
-            bad[raw] = f"expected {width} fields, found {len(row)}"
-            continue
+    for raw, times, row in distinct_rows(counts, width, bad):
         weight = 1
         if weight_col is not None:
             try:
