@@ -56,11 +56,17 @@ def _still_open(ballot: Ballot) -> None:
     flight, and a cast that comes after it sees the ballot closed. On SQLite the cast's
     writes already hold the database's one write lock."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [CAST_LOCK, ballot.pk])
-    status, opens_at, closes_at = Ballot.objects.filter(pk=ballot.pk).values_list(
-        "status", "opens_at", "closes_at"
-    )[0]
+        with connection.cursor() as cur:  # the lock and the re-read in one round trip
+            cur.execute(
+                f"SELECT pg_advisory_xact_lock_shared(%s, %s), status, opens_at, closes_at "
+                f"FROM {Ballot._meta.db_table} WHERE id = %s",
+                [CAST_LOCK, ballot.pk, ballot.pk],
+            )
+            _, status, opens_at, closes_at = cur.fetchone()
+    else:
+        status, opens_at, closes_at = Ballot.objects.filter(pk=ballot.pk).values_list(
+            "status", "opens_at", "closes_at"
+        )[0]
     now = timezone.now()
     if status != Ballot.Status.OPEN or not opens_at <= now < closes_at:
         raise BallotError("this ballot is not open for voting")

@@ -224,7 +224,11 @@ def _mend(chunks: list[list[_Stop]], lo: int, hi: int) -> list[list[_Stop]]:
         elif before is not None:
             out[before : before + 1] = _halve(out[before] + chunk)
         elif after is not None:
-            pending[after : after + 1] = _halve(chunk + pending[after])
+            halves = _halve(chunk + pending[after])
+            if _size(halves[0]) < lo:  # the buildings allow no better split (a small list
+                out.append(chunk)  # before a block nearly a list in itself): _repair's turn;
+            else:  # re-queueing it would meet the same two lists for ever
+                pending[after : after + 1] = halves
         else:
             out.append(chunk)
     return out
