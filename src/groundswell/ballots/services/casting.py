@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Func, Value
 from django.utils import timezone
 
 from groundswell.ballots.models import Ballot, Candidate, Elector, SealedBallot, SpentCredential
@@ -55,18 +56,19 @@ def _still_open(ballot: Ballot) -> None:
     times worse under load), and closing takes it exclusively: it waits for the casts in
     flight, and a cast that comes after it sees the ballot closed. On SQLite the cast's
     writes already hold the database's one write lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:  # the lock and the re-read in one round trip
-            cur.execute(
-                f"SELECT pg_advisory_xact_lock_shared(%s, %s), status, opens_at, closes_at "
-                f"FROM {Ballot._meta.db_table} WHERE id = %s",
-                [CAST_LOCK, ballot.pk, ballot.pk],
+    fields = ["status", "opens_at", "closes_at"]
+    rows = Ballot.objects.filter(pk=ballot.pk)
+    if connection.vendor == "postgresql":  # the lock and the re-read in one round trip
+        rows = rows.annotate(
+            lock=Func(
+                Value(CAST_LOCK),
+                Value(ballot.pk),
+                function="pg_advisory_xact_lock_shared",
+                output_field=CharField(),
             )
-            _, status, opens_at, closes_at = cur.fetchone()
-    else:
-        status, opens_at, closes_at = Ballot.objects.filter(pk=ballot.pk).values_list(
-            "status", "opens_at", "closes_at"
-        )[0]
+        )
+        fields.append("lock")
+    status, opens_at, closes_at = rows.values_list(*fields)[0][:3]
     now = timezone.now()
     if status != Ballot.Status.OPEN or not opens_at <= now < closes_at:
         raise BallotError("this ballot is not open for voting")
