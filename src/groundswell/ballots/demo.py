@@ -36,10 +36,17 @@ def share_file(index: int) -> Path:
     return Path(settings.HOME) / f"demo-trustee-{index}-share.json"
 
 
-def _votes(ballot: Ballot, count: int, rng: random.Random, favourites: dict[str, list[float]]) -> None:
-    """Casts `count` synthetic ballots; each category leans its own way."""
+def _votes(
+    ballot: Ballot, count: int, rng: random.Random, favourites: dict[str, list[float]], *, not_by=None
+) -> None:
+    """Casts `count` synthetic ballots; each category leans its own way. `not_by` (the demo
+    member) is left to vote for themselves: which electors the demo picks changes with the
+    date, and once it picked them the demo had no code to print."""
     n = ballot.candidates.count()
-    electors = list(Elector.objects.filter(ballot=ballot).select_related("ballot")[: count * 3])
+    electors = Elector.objects.filter(ballot=ballot).select_related("ballot").order_by("pk")
+    if not_by is not None:
+        electors = electors.exclude(person=not_by)
+    electors = list(electors[: count * 3])
     rng.shuffle(electors)
     for elector in electors[:count]:
         weights = favourites.get(elector.category, [1.0] * n)
@@ -129,7 +136,7 @@ def demo_ballots(*, officer, member_person) -> dict:
             share_file(i).write_text(
                 json.dumps({"ballot": ballot.pk, "trustee": i, "share": share}, indent=2)
             )
-        _votes(ballot, min(500, ballot.electorate_size // 2), rng, {})
+        _votes(ballot, min(500, ballot.electorate_size // 2), rng, {}, not_by=member_person)
     out: dict = {"ballot": ballot.pk, "code": None, "shares": []}
     if shares_file().is_file():
         out["shares"] = json.loads(shares_file().read_text()).get("shares", [])
