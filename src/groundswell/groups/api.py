@@ -119,14 +119,11 @@ def group_join(request, group_id: int):
     return GroupOut.of(g, request.user)
 
 
-class MuteIn(Schema):
-    muted: bool = True
-
-
 @router.post("/groups/{group_id}/mute", response=GroupOut)
-def group_mute(request, group_id: int, payload: MuteIn):
+def group_mute(request, group_id: int, muted: bool = True):
+    """Stops (muted=false: restarts) the group's mail-outs to the caller."""
     g = _group(request, group_id)
-    services.group_mute(user=request.user, group=g, muted=payload.muted)
+    services.group_mute(user=request.user, group=g, muted=muted)
     return GroupOut.of(g, request.user)
 
 
