@@ -231,3 +231,26 @@ def test_subject_access_and_erasure_cover_groups_posts_and_responses(north):
     personal_data.erase(poster.person)
     assert personal_data.access(poster.person) == {"groups": [], "board_posts": [], "board_responses": []}
     assert not Response.objects.exists()  # responses to an erased person's post go with it
+
+
+def test_a_lapsed_member_still_listed_in_a_group_can_neither_post_nor_answer(north):
+    from groundswell.members.models import Membership
+
+    fac, lapsed = member(north), member(north)
+    g = group(fac, north)
+    services.group_join(user=lapsed, group=g)
+    post = services.post_create(user=fac, group=g, kind="request", title="Lift")
+    Membership.objects.filter(person=lapsed.person).update(lapsed_on=date(2020, 1, 1))
+    with pytest.raises(Refused):
+        services.post_create(user=lapsed, group=g, kind="offer", title="x")
+    with pytest.raises(Refused):
+        services.response_create(user=lapsed, post=post, share="email")
+
+
+def test_an_organiser_of_the_branch_reads_but_cannot_answer_its_board_without_membership(north):
+    poster = member(north)
+    post = services.post_create(user=poster, branch=north, kind="offer", title="Lift")
+    org = factories.user("branch_organiser", branch=north)
+    assert selectors.visible_post(org, post.pk) is not None
+    with pytest.raises(Refused):
+        services.response_create(user=org, post=post, share="email")

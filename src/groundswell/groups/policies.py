@@ -61,6 +61,8 @@ def may_post(user, *, group: WorkingGroup | None, branch=None):
         may_see(user, group)
         if not selectors.is_active_member(user, group):
             raise Refused("groups.post", "join the group to post on its board", status=403)
+        if not selectors.eligible(person, group):
+            raise Refused("groups.eligible", "your membership has lapsed: renew it to post", status=403)
     elif branch is None or branch.pk not in current_branch_ids(person):
         raise Refused("groups.post", "you can post only on your own branch's board", status=403)
     return person
@@ -72,6 +74,10 @@ def may_respond(user, post: Post):
         raise Refused("groups.not_found", "no such post", status=404)
     if post.group_id and not selectors.is_active_member(user, post.group):
         raise Refused("groups.respond", "join the group to answer its board", status=403)
+    if post.group_id and not selectors.eligible(person, post.group):
+        raise Refused("groups.eligible", "your membership has lapsed: renew it to answer", status=403)
+    if post.branch_id and post.branch_id not in current_branch_ids(person):
+        raise Refused("groups.respond", "only the branch's members answer its board", status=403)
     if post.closed_at:
         raise Refused("groups.closed", "this post is closed", status=409)
     if post.author_id == person.pk:
