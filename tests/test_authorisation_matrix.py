@@ -171,6 +171,33 @@ MATRIX = [
     ("get", "/unsubscribe/{unsubscribe}/", PUBLIC, None),
     ("post", "/api/mailouts", MANAGERS, 403),
     ("get", "/api/mailouts/{mailout}", (ADMIN,), (403, 404)),
+    # working groups: a party-wide group in Derby North that the member is in; facilitating
+    # (approve, invite, email, moderate) is its facilitator's (not a branch organiser's) and
+    # national admins'; people outside the branch do not see it (404)
+    ("get", "/groups/", ALL, None),
+    ("post", "/groups/new/", (ADMIN,), 403),  # others: no member record, or no branch chosen
+    ("get", "/groups/{group}/", (ADMIN, ORG, MEM), 404),
+    ("post", "/groups/{group}/join/", (MEM,), (403, 404)),
+    ("post", "/groups/{group}/leave/", (ADMIN, ORG, MEM), 404),
+    ("post", "/groups/{group}/mute/", (MEM,), 404),
+    ("post", "/groups/{group}/invite/", (ADMIN,), (403, 404)),
+    ("post", "/groups/{group}/members/{gperson}/", (ADMIN,), (403, 404)),
+    ("post", "/groups/{group}/mailout/", (ADMIN,), (403, 404)),
+    ("post", "/groups/{group}/posts/", (MEM,), (403, 404)),
+    ("get", "/groups/branch/{seat}/", (ADMIN, ORG, MEM), 403),
+    ("get", "/groups/posts/{gpost}/", (ADMIN, ORG, MEM), 404),
+    ("post", "/groups/posts/{gpost}/close/", (ADMIN,), (403, 404)),
+    ("post", "/groups/posts/{gpost}/hide/", (ADMIN,), (403, 404)),
+    ("post", "/groups/responses/{gresponse}/", (), (403, 404)),  # the poster only
+    ("get", "/api/groups", ALL, None),
+    ("get", "/api/groups/{group}", (ADMIN, ORG, MEM), 404),
+    ("post", "/api/groups/{group}/join", (MEM,), (403, 404)),
+    ("post", "/api/groups/{group}/mute", (MEM,), 404),
+    ("get", "/api/groups/{group}/posts", (ADMIN, ORG, MEM), 404),
+    ("post", "/api/groups/{group}/posts", ALL, None),  # a body: refusals in tests/groups
+    ("get", "/api/posts/{gpost}", (ADMIN, ORG, MEM), 404),
+    ("post", "/api/posts/{gpost}/responses", ALL, None),  # a body: refusals in tests/groups
+    ("post", "/api/responses/{gresponse}/accept", ALL, None),  # a body: refusals in tests/groups
 ]
 FILL = {
     k: "X"
@@ -201,6 +228,10 @@ FILL = {
         "feed",
         "mailout",
         "unsubscribe",
+        "group",
+        "gperson",
+        "gpost",
+        "gresponse",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -266,7 +297,22 @@ def _objects(branches, users):
         "tracker": "0123abcd",
         **ground_game(users, north, south),
         **democracy(users, north),
+        **groups(users, north),
     }
+
+
+def groups(users, north) -> dict:
+    """A party-wide open group in Derby North with the member in it, a post and a response."""
+    from groundswell.groups import services
+
+    facilitator = factories.user(MEM, person=factories.person(branch=north))
+    group = services.group_create(user=facilitator, name="Food bank", purpose="Shifts", branch=north)
+    services.group_join(user=users[MEM], group=group)
+    post = services.post_create(user=facilitator, group=group, kind="offer", title="Lifts")
+    responder = factories.user(MEM, person=factories.person(branch=north))
+    services.group_join(user=responder, group=group)
+    response = services.response_create(user=responder, post=post, share="email")
+    return {"group": group.pk, "gperson": responder.person_id, "gpost": post.pk, "gresponse": response.pk}
 
 
 def democracy(users, north) -> dict:

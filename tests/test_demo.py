@@ -35,6 +35,13 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert Event.objects.count() == 4 and all(
         "synthetic" in t for t in Event.objects.values_list("title", flat=True)
     )
+    from groundswell.groups.models import Post, WorkingGroup
+
+    assert WorkingGroup.objects.count() == 2 and all(
+        "synthetic" in g.purpose.lower() and g.branch.name == "Derby North"
+        for g in WorkingGroup.objects.all()
+    )
+    assert Post.objects.filter(group__isnull=False).count() == 3
     ballots = Ballot.objects.count()
     assert User.objects.filter(email__endswith="@demo.groundswell.local").count() == 5
     users = User.objects.count()
@@ -45,6 +52,7 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     call_command("demo", members=300, electors=2000, quiet=True, postcode_areas="DE,NG")
     assert (
         Person.objects.count() == people
+        and WorkingGroup.objects.count() == 2
         and Ballot.objects.count() == ballots
         and User.objects.count() == users
     )

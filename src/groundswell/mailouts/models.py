@@ -13,6 +13,7 @@ class MailOut(models.Model):
         CATEGORY = "category", "A category (members, supporters)"
         EVENT = "event", "People going to an event"
         MOTION = "motion", "Supporters of a motion"
+        GROUP = "group", "A working group's members who have not muted it"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -35,6 +36,9 @@ class MailOut(models.Model):
     )
     motion = models.ForeignKey(
         "motions.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    group = models.ForeignKey(
+        "groups.WorkingGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0, help_text="recipients with consent when sending began")

@@ -25,6 +25,10 @@ def segment_people(mailout: MailOut) -> QuerySet[Person]:
     if mailout.segment == MailOut.Segment.EVENT:
         going = Rsvp.objects.filter(event_id=mailout.event_id, status=Rsvp.Status.GOING, person__isnull=False)
         return Person.objects.filter(pk__in=going.values("person_id"))
+    if mailout.segment == MailOut.Segment.GROUP:
+        from groundswell.groups.selectors import mailout_people
+
+        return mailout_people(mailout.group)
     motion = mailout.motion
     supporters = Support.objects.filter(motion=motion, version=motion.version).values("person_id")
     return Person.objects.filter(Q(pk__in=supporters) | Q(pk=motion.proposer_id or 0))
@@ -60,5 +64,9 @@ def may_send(user, mailout: MailOut) -> bool:
     """National admins email anyone; a branch organiser only segments within their branch."""
     if has_role(user, Role.NATIONAL_ADMIN):
         return True
+    if mailout.segment == MailOut.Segment.GROUP:
+        from groundswell.groups.selectors import may_facilitate
+
+        return mailout.group is not None and may_facilitate(user, mailout.group)
     branch_id = segment_branch_id(mailout)
     return branch_id is not None and branch_id in organised_branch_ids(user)

@@ -48,6 +48,7 @@ def mailout_create(
     category: str = "",
     event=None,
     motion=None,
+    group=None,
 ) -> MailOut:
     problems = []
     if not subject.strip():
@@ -64,6 +65,8 @@ def mailout_create(
         problems.append("choose the event")
     if segment == MailOut.Segment.MOTION and motion is None:
         problems.append("choose the motion")
+    if segment == MailOut.Segment.GROUP and group is None:
+        problems.append("choose the group")
     if problems:
         raise MailOutError("; ".join(problems))
     mailout = MailOut(
@@ -75,9 +78,10 @@ def mailout_create(
         category=category if segment == MailOut.Segment.CATEGORY else "",
         event=event if segment == MailOut.Segment.EVENT else None,
         motion=motion if segment == MailOut.Segment.MOTION else None,
+        group=group if segment == MailOut.Segment.GROUP else None,
     )
     if not selectors.may_send(user, mailout):
-        raise MailOutError("you can email only people in a branch you organise")
+        raise MailOutError("you can email only people in a branch you organise (or a group you facilitate)")
     with transaction.atomic():
         mailout.total = selectors.recipients(mailout).count()
         mailout.save()

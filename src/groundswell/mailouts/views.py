@@ -67,7 +67,7 @@ def mailout_list(request):
             "branches": branches.only("pk", "name"),
             "events": events.order_by("-starts_at")[:200],
             "motions": motions.order_by("-created_at")[:200],
-            "segments": MailOut.Segment.choices,
+            "segments": [c for c in MailOut.Segment.choices if c[0] != MailOut.Segment.GROUP],
             "categories": Category.choices,
             "admin": admin,
         },

@@ -23,6 +23,7 @@ from groundswell.ballots.demo import demo_ballots, share_file
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.events.demo import demo_events
 from groundswell.groundgame.demo import demo_assign, demo_groundgame
+from groundswell.groups.demo import demo_groups
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
@@ -95,7 +96,13 @@ class Command(BaseCommand):
             admin=users[Role.NATIONAL_ADMIN],
             attendees=[users[Role.CANVASSER], users[Role.RETURNING_OFFICER]],
         )
-        console.print("Motions and events: synthetic demo ones in Derby North")
+        demo_groups(
+            branch=derby,
+            facilitator=users[Role.CANVASSER],
+            member=users[Role.MEMBER],
+            others=[users[Role.RETURNING_OFFICER]],
+        )
+        console.print("Motions, events, working groups: synthetic demo ones in Derby North")
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
         table.add_column("role")

@@ -1,0 +1,298 @@
+"""Group and board pages. Views only translate: a refusal for something the person may not
+see (403/404) is the page's answer (web.middleware.RefusalMiddleware); a bad input or a
+wrong state (400/409) comes back to the page as a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from groundswell.accounts.permissions import role_required
+from groundswell.accounts.policies import Refused
+from groundswell.accounts.selectors import is_national_admin
+from groundswell.groups import policies, selectors, services
+from groundswell.groups.models import GroupMember, Post, Response, Share, WorkingGroup
+from groundswell.members.models import Branch, Person
+from groundswell.members.selectors import current_branch_ids, person_of
+from groundswell.web.feedback import refused
+
+
+def _soft(request, error: Refused, back: str):
+    """A bad input or a wrong state goes back to the page it came from, with the sentence."""
+    if error.status not in (400, 409):
+        raise error
+    refused(request, error)
+    return redirect(back)
+
+
+def _group(request, group_id: int) -> WorkingGroup:
+    group = selectors.visible_groups(request.user).filter(pk=group_id).first()
+    if group is None:
+        raise Http404("no such group")
+    return group
+
+
+@role_required()
+def group_list(request):
+    person = person_of(request.user)
+    branches = Branch.objects.filter(pk__in=current_branch_ids(person)) if person else Branch.objects.none()
+    return render(
+        request,
+        "groups/list.html",
+        {
+            "groups": selectors.visible_groups(request.user)[:500],
+            "branches": branches,
+            "can_create": person is not None or is_national_admin(request.user),
+            "join_policies": WorkingGroup.JoinPolicy.choices,
+            "visibilities": WorkingGroup.Visibility.choices,
+        },
+    )
+
+
+@role_required()
+@require_POST
+def group_new(request):
+    branch_id = request.POST.get("branch", "")
+    branch = Branch.objects.filter(pk=int(branch_id)).first() if branch_id.isdigit() else None
+    try:
+        group = services.group_create(
+            user=request.user,
+            name=request.POST.get("name", ""),
+            purpose=request.POST.get("purpose", ""),
+            branch=branch,
+            join_policy=request.POST.get("join_policy", "open"),
+            visibility=request.POST.get("visibility", "party"),
+        )
+    except Refused as e:
+        return _soft(request, e, "groups:list")
+    return redirect("groups:detail", group.pk)
+
+
+@role_required()
+def group_detail(request, group_id: int):
+    group = _group(request, group_id)
+    place = selectors.place_of(request.user, group)
+    facilitator = selectors.may_facilitate(request.user, group)
+    board = selectors.may_read_board(request.user, group)
+    in_group = place is not None and place.status == GroupMember.Status.ACTIVE
+    return render(
+        request,
+        "groups/detail.html",
+        {
+            "group": group,
+            "place": place,
+            "facilitator": facilitator,
+            "board": board,
+            "in_group": in_group,
+            "posts": selectors.board_posts(request.user, group=group)[:200] if board else [],
+            "members": group.members.select_related("person").order_by("status", "pk")[:500]
+            if in_group or facilitator
+            else [],
+            "kinds": Post.Kind.choices,
+            "topics": Post.Topic.choices,
+        },
+    )
+
+
+def _member_action(request, group_id: int, action):
+    group = _group(request, group_id)
+    try:
+        action(group)
+    except Refused as e:
+        return _soft(request, e, request.path.rsplit("/", 2)[0] + "/")
+    return redirect("groups:detail", group.pk)
+
+
+@role_required()
+@require_POST
+def group_join(request, group_id: int):
+    return _member_action(request, group_id, lambda g: services.group_join(user=request.user, group=g))
+
+
+@role_required()
+@require_POST
+def group_leave(request, group_id: int):
+    return _member_action(request, group_id, lambda g: services.group_leave(user=request.user, group=g))
+
+
+@role_required()
+@require_POST
+def group_mute(request, group_id: int):
+    group = _group(request, group_id)
+    place = services.group_mute(user=request.user, group=group, muted=request.POST.get("muted") == "1")
+    if request.headers.get("HX-Request"):
+        return render(request, "groups/_mute.html", {"group": group, "place": place})
+    return redirect("groups:detail", group.pk)
+
+
+@role_required()
+@require_POST
+def group_member(request, group_id: int, person_id: int):
+    """A facilitator approves a request or removes a member."""
+    if request.POST.get("action") == "approve":
+        act = lambda g: services.group_approve(user=request.user, group=g, person_id=person_id)  # noqa: E731
+    else:
+        act = lambda g: services.group_remove(user=request.user, group=g, person_id=person_id)  # noqa: E731
+    group = _group(request, group_id)
+    policies.may_facilitate(request.user, group)
+    return _member_action(request, group_id, act)
+
+
+@role_required()
+@require_POST
+def group_invite(request, group_id: int):
+    group = _group(request, group_id)
+    policies.may_facilitate(request.user, group)
+    email = request.POST.get("email", "").strip().lower()
+    person = Person.objects.filter(email_key=email, erased_at__isnull=True).first() if email else None
+    if person is None or not selectors.eligible(person, group):
+        messages.error(request, "Email: no current member of the group's branch has that address.")
+        return redirect("groups:detail", group.pk)
+    services.group_invite(user=request.user, group=group, person=person)
+    messages.success(request, f"Invited {person}.")
+    return redirect("groups:detail", group.pk)
+
+
+@role_required()
+@require_POST
+def group_mailout(request, group_id: int):
+    group = _group(request, group_id)
+    try:
+        mailout = services.group_mailout(
+            user=request.user,
+            group=group,
+            subject=request.POST.get("subject", ""),
+            body=request.POST.get("body", ""),
+        )
+    except Refused as e:
+        return _soft(request, e, f"/groups/{group.pk}/")
+    messages.success(
+        request, f"Sending to {mailout.total} members who agreed to email and have not muted the group."
+    )
+    return redirect("groups:detail", group.pk)
+
+
+@role_required()
+@require_POST
+def post_new(request, group_id: int):
+    group = _group(request, group_id)
+    try:
+        post = services.post_create(
+            user=request.user,
+            group=group,
+            kind=request.POST.get("kind", ""),
+            topic=request.POST.get("topic", "other"),
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+        )
+    except Refused as e:
+        return _soft(request, e, f"/groups/{group.pk}/")
+    return redirect("groups:post", post.pk)
+
+
+@role_required()
+def branch_board(request, ons_code: str):
+    branch = get_object_or_404(Branch, ons_code=ons_code)
+    if not selectors.may_read_branch_board(request.user, branch.pk):
+        raise Refused("groups.board", "only the branch's members read its board", status=403)
+    if request.method == "POST":
+        try:
+            post = services.post_create(
+                user=request.user,
+                branch=branch,
+                kind=request.POST.get("kind", ""),
+                topic=request.POST.get("topic", "other"),
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+            )
+        except Refused as e:
+            return _soft(request, e, request.path)
+        return redirect("groups:post", post.pk)
+    return render(
+        request,
+        "groups/branch_board.html",
+        {
+            "branch": branch,
+            "posts": selectors.board_posts(request.user, branch_id=branch.pk)[:200],
+            "kinds": Post.Kind.choices,
+            "topics": Post.Topic.choices,
+        },
+    )
+
+
+def _post(request, post_id: int) -> Post:
+    post = selectors.visible_post(request.user, post_id)
+    if post is None:
+        raise Http404("no such post")
+    return post
+
+
+@role_required()
+def post_detail(request, post_id: int):
+    post = _post(request, post_id)
+    if request.method == "POST":
+        try:
+            services.response_create(
+                user=request.user,
+                post=post,
+                message=request.POST.get("message", ""),
+                share=request.POST.get("share", ""),
+            )
+        except Refused as e:
+            return _soft(request, e, request.path)
+        messages.success(request, "Sent. Your contact detail is shown to the poster only if they accept.")
+        return redirect("groups:post", post.pk)
+    person = person_of(request.user)
+    responses = [
+        (r, selectors.contact_for(request.user, r)) for r in selectors.responses_seen_by(request.user, post)
+    ]
+    return render(
+        request,
+        "groups/post.html",
+        {
+            "post": post,
+            "responses": responses,
+            "is_poster": person is not None and person.pk == post.author_id,
+            "has_responded": person is not None and any(r.responder_id == person.pk for r, _ in responses),
+            "moderator": selectors.may_moderate_post(request.user, post),
+            "shares": Share.choices,
+        },
+    )
+
+
+@role_required()
+@require_POST
+def response_decide(request, response_id: int):
+    response = get_object_or_404(Response.objects.select_related("post"), pk=response_id)
+    post = _post(request, response.post_id)
+    try:
+        if request.POST.get("action") == "accept":
+            services.response_accept(
+                user=request.user, response=response, share=request.POST.get("share", "")
+            )
+        else:
+            services.response_decline(user=request.user, response=response)
+    except Refused as e:
+        return _soft(request, e, f"/groups/posts/{post.pk}/")
+    return redirect("groups:post", post.pk)
+
+
+@role_required()
+@require_POST
+def post_close(request, post_id: int):
+    post = _post(request, post_id)
+    services.post_close(user=request.user, post=post)
+    return redirect("groups:post", post.pk)
+
+
+@role_required()
+@require_POST
+def post_hide(request, post_id: int):
+    post = _post(request, post_id)
+    try:
+        services.post_hide(user=request.user, post=post, reason=request.POST.get("reason", ""))
+    except Refused as e:
+        return _soft(request, e, f"/groups/posts/{post.pk}/")
+    return redirect("groups:post", post.pk)
