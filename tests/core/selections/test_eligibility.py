@@ -56,9 +56,7 @@ dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 1, 1))
 def test_eligible_exactly_when_every_rule_holds(joined, as_of, months, in_branch, union, req):
     rules = EligibilityRules(min_months=months, union_required=req)
     out = check_eligibility(rules, MemberRecord(joined, in_branch, union), as_of)
-    expect = (
-        whole_months_between(joined, as_of) >= months and in_branch and (union or not req)
-    )
+    expect = whole_months_between(joined, as_of) >= months and in_branch and (union or not req)
     assert out.eligible == expect
     assert out.eligible == (out.reasons == ())
 

@@ -61,8 +61,7 @@ def check_eligibility(rules: EligibilityRules, record: MemberRecord, as_of: date
         months = whole_months_between(record.joined, as_of)
         if months < rules.min_months:
             reasons.append(
-                f"minimum membership: {rules.min_months} months needed by {as_of.isoformat()}, "
-                f"{months} held"
+                f"minimum membership: {rules.min_months} months needed by {as_of.isoformat()}, {months} held"
             )
     if not record.in_branch:
         reasons.append("branch: not a member of this branch")
