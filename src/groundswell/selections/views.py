@@ -1,0 +1,102 @@
+"""Selection pages: the timetable and confirmed shortlist for the branch's members (with the
+applicant's own status and the apply form), and the panel's page. Refusals of 403/404 are
+the page's answer (web.middleware.RefusalMiddleware); bad input comes back as a message."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from groundswell.accounts.permissions import role_required
+from groundswell.accounts.policies import Refused
+from groundswell.selections import policies, selectors, services
+from groundswell.selections.models import Application, Selection
+from groundswell.web.feedback import refused
+
+
+def _soft(request, error: Refused, back: str, pk: int):
+    if error.status == 403 and error.code == "selections.ineligible":
+        refused(request, error)
+        return redirect(back, pk)
+    if error.status not in (400, 409, 422):
+        raise error
+    refused(request, error)
+    return redirect(back, pk)
+
+
+def _selection(request, selection_id: int) -> Selection:
+    s = get_object_or_404(Selection.objects.select_related("branch"), pk=selection_id)
+    policies.may_see(request.user, s)
+    return s
+
+
+@role_required()
+def selection_detail(request, selection_id: int):
+    s = _selection(request, selection_id)
+    return render(
+        request,
+        "selections/detail.html",
+        {
+            "s": s,
+            "stage": s.stage_on(selectors.today()),
+            "shortlist": selectors.published_shortlist(s),
+            "mine": selectors.my_application(request.user, s),
+            "genders": Application.Gender.choices,
+            "panel": policies.is_panel(request.user, s),
+        },
+    )
+
+
+@require_POST
+@role_required()
+def selection_apply(request, selection_id: int):
+    s = _selection(request, selection_id)
+    try:
+        services.application_submit(
+            actor=request.user,
+            selection=s,
+            statement=request.POST.get("statement", ""),
+            gender=request.POST.get("gender", "not stated"),
+            trade_union=request.POST.get("trade_union", ""),
+        )
+    except Refused as e:
+        return _soft(request, e, "selections:detail", s.pk)
+    return redirect("selections:detail", s.pk)
+
+
+@role_required()
+def selection_panel(request, selection_id: int):
+    s = _selection(request, selection_id)
+    policies.may_read_applications(request.user, s)
+    apps = s.applications.select_related("person").prefetch_related("decisions")
+    return render(request, "selections/panel.html", {"s": s, "apps": apps, "balance": selectors.balance(s)})
+
+
+@require_POST
+@role_required()
+def selection_decide(request, selection_id: int, application_id: int):
+    s = _selection(request, selection_id)
+    policies.may_decide(request.user, s)
+    app = get_object_or_404(Application, pk=application_id, selection=s)
+    try:
+        services.decision_record(
+            actor=request.user,
+            application=app,
+            stage=request.POST.get("stage", ""),
+            include=request.POST.get("include") == "yes",
+            reason=request.POST.get("reason", ""),
+        )
+    except Refused as e:
+        return _soft(request, e, "selections:panel", s.pk)
+    return redirect("selections:panel", s.pk)
+
+
+@require_POST
+@role_required()
+def selection_confirm(request, selection_id: int):
+    s = _selection(request, selection_id)
+    try:
+        services.shortlist_confirm(actor=request.user, selection=s)
+    except Refused as e:
+        return _soft(request, e, "selections:panel", s.pk)
+    return redirect("selections:panel", s.pk)
