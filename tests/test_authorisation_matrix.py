@@ -190,6 +190,12 @@ MATRIX = [
     ("post", "/groups/posts/{gpost}/hide/", (ADMIN,), (403, 404)),
     ("post", "/groups/responses/{gresponse}/", (), (403, 404)),  # the poster only
     ("get", "/api/groups", ALL, None),
+    # selections: a Derby North selection with one application; the panel is its organiser and admins
+    ("get", "/selections/{sel}/", (ADMIN, ORG, MEM), 404),
+    ("post", "/selections/{sel}/apply/", (MEM,), (403, 404)),
+    ("get", "/selections/{sel}/panel/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/{sel}/panel/{sapp}/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/{sel}/confirm/", (ADMIN, ORG), (403, 404)),
     ("get", "/api/groups/{group}", (ADMIN, ORG, MEM), 404),
     ("post", "/api/groups/{group}/join", (MEM,), (403, 404)),
     ("post", "/api/groups/{group}/mute", (MEM,), 404),
@@ -232,6 +238,8 @@ FILL = {
         "gperson",
         "gpost",
         "gresponse",
+        "sel",
+        "sapp",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -298,7 +306,21 @@ def _objects(branches, users):
         **ground_game(users, north, south),
         **democracy(users, north),
         **groups(users, north),
+        **selections(users, north),
     }
+
+
+def selections(users, north) -> dict:
+    """A Derby North selection (organised by the matrix's organiser) with one application."""
+    from groundswell.selections import services
+    from tests.selections.test_selections import APPLYING, TT
+
+    sel = services.selection_create(actor=users[ORG], branch=north, title="Derby North", timetable=TT)
+    applicant = factories.user(MEM, person=factories.person(branch=north))
+    app = services.application_submit(
+        actor=applicant, selection=sel, statement="Statement", gender="woman", today=APPLYING
+    )
+    return {"sel": sel.pk, "sapp": app.pk}
 
 
 def groups(users, north) -> dict:
