@@ -196,6 +196,7 @@ MATRIX = [
     ("get", "/selections/{sel}/panel/", (ADMIN, ORG), (403, 404)),
     ("post", "/selections/{sel}/panel/{sapp}/", (ADMIN, ORG), (403, 404)),
     ("post", "/selections/{sel}/confirm/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/{sel}/ballot/", (ADMIN,), (403, 404)),  # ballots' own rule: RO/admin run ballots
     ("get", "/api/groups/{group}", (ADMIN, ORG, MEM), 404),
     ("post", "/api/groups/{group}/join", (MEM,), (403, 404)),
     ("post", "/api/groups/{group}/mute", (MEM,), 404),

@@ -68,5 +68,12 @@ def test_apply_then_panel_decides_with_reasons_and_confirms(client, setup):
             )
     assert "balance met" in client.get(f"/selections/{s.pk}/panel/").content.decode()
     client.post(f"/selections/{s.pk}/confirm/")
+    client.force_login(factories.user(Role.NATIONAL_ADMIN))
+    client.post(f"/selections/{s.pk}/ballot/")
+    s.refresh_from_db()
+    assert s.ballot is not None and s.ballot.branch_id == a.pk
+    assert sorted(s.ballot.candidates.values_list("name", flat=True)) == sorted(
+        f"{x.person.first_name} {x.person.last_name}" for x in (mine, other)
+    )
     client.force_login(applicant)
     assert "Shortlisted" in client.get(f"/selections/{s.pk}/").content.decode()

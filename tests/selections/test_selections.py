@@ -146,9 +146,17 @@ def test_confirmed_shortlist_makes_the_omov_ballot_with_reasons_audited(a, selec
     org = factories.user(Role.BRANCH_ORGANISER, branch=a)
     apps = [apply(member(a, first=n), selection, gender=g) for n, g in (("Jo", "woman"), ("Sam", "man"))]
     panel_shortlist(org, apps)
-    with pytest.raises(Refused, match="confirm the shortlist"):
+    with pytest.raises(Refused, match="returning officer"):
         services.selection_ballot_create(
             actor=org,
+            selection=selection,
+            freeze_date=TT.applications_close,
+            opens_at=datetime(2026, 12, 15, tzinfo=UTC),
+            closes_at=datetime(2026, 12, 31, tzinfo=UTC),
+        )
+    with pytest.raises(Refused, match="confirm the shortlist"):
+        services.selection_ballot_create(
+            actor=factories.user(Role.NATIONAL_ADMIN),
             selection=selection,
             freeze_date=TT.applications_close,
             opens_at=datetime(2026, 12, 15, tzinfo=UTC),

@@ -150,10 +150,12 @@ def selection_ballot_create(
 ):
     """The OMOV preferential ballot: the branch's members frozen at `freeze_date`, the
     confirmed shortlist as candidates. The ballots app's own policy says who may run it."""
+    from groundswell.ballots.policies import run_ballot
     from groundswell.ballots.services import ballot_create
 
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
     policies.may_decide(actor, selection)
+    run_ballot(actor)  # the ballots app's rule first: an organiser learns it is the officer's job
     if selection.shortlist_confirmed_at is None:
         raise Refused("selections.unconfirmed", "confirm the shortlist first", status=409)
     if selection.ballot_id is not None:

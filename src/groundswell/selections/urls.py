@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:selection_id>/panel/", views.selection_panel, name="panel"),
     path("<int:selection_id>/panel/<int:application_id>/", views.selection_decide, name="decide"),
     path("<int:selection_id>/confirm/", views.selection_confirm, name="confirm"),
+    path("<int:selection_id>/ballot/", views.selection_ballot, name="ballot"),
 ]

@@ -100,3 +100,28 @@ def selection_confirm(request, selection_id: int):
     except Refused as e:
         return _soft(request, e, "selections:panel", s.pk)
     return redirect("selections:panel", s.pk)
+
+
+@require_POST
+@role_required()
+def selection_ballot(request, selection_id: int):
+    """One action: the OMOV ballot from the confirmed shortlist, on the published timetable
+    (electorate frozen at the close of applications; voting 09:00 on the first ballot day to
+    21:00 on the last, local time)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    s = _selection(request, selection_id)
+    tzinfo = timezone.get_current_timezone()
+    try:
+        services.selection_ballot_create(
+            actor=request.user,
+            selection=s,
+            freeze_date=s.applications_close,
+            opens_at=datetime.combine(s.ballot_opens, time(9), tzinfo),
+            closes_at=datetime.combine(s.ballot_closes, time(21), tzinfo),
+        )
+    except Refused as e:
+        return _soft(request, e, "selections:panel", s.pk)
+    return redirect("selections:panel", s.pk)
