@@ -191,6 +191,8 @@ MATRIX = [
     ("post", "/groups/responses/{gresponse}/", (), (403, 404)),  # the poster only
     ("get", "/api/groups", ALL, None),
     # selections: a Derby North selection with one application; the panel is its organiser and admins
+    ("get", "/selections/", ALL, None),
+    ("post", "/selections/new/", (ADMIN, ORG), 403),
     ("get", "/selections/{sel}/", (ADMIN, ORG, MEM), 404),
     ("post", "/selections/{sel}/apply/", (MEM,), (403, 404)),
     ("get", "/selections/{sel}/panel/", (ADMIN, ORG), (403, 404)),

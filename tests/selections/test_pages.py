@@ -8,7 +8,7 @@ import pytest
 
 from groundswell.accounts.models import Role
 from groundswell.selections import services
-from groundswell.selections.models import Application
+from groundswell.selections.models import Application, Selection
 from tests import factories
 from tests.selections.test_selections import TT, apply, member
 
@@ -77,3 +77,21 @@ def test_apply_then_panel_decides_with_reasons_and_confirms(client, setup):
     )
     client.force_login(applicant)
     assert "Shortlisted" in client.get(f"/selections/{s.pk}/").content.decode()
+
+
+def test_an_organiser_opens_a_selection_only_in_their_branch(client, setup):
+    a, b, org, _s = setup
+    client.force_login(org)
+    form = {k: getattr(TT, k).isoformat() for k in TT.__dataclass_fields__} | {
+        "title": "Raid",
+        "min_months": "6",
+    }
+    r = client.post("/selections/new/", form | {"branch": b.pk})
+    assert r.status_code == 403
+    client.post(
+        "/selections/new/", form | {"branch": a.pk, "hustings": "2026-12-20"}
+    )  # after the ballot opens
+    assert not Selection.objects.filter(title="Raid").exists()
+    r = client.post("/selections/new/", form | {"branch": a.pk})
+    assert Selection.objects.filter(title="Raid", branch=a, min_months=6).exists()
+    assert "Raid" in client.get("/selections/").content.decode()

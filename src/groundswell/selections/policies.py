@@ -45,3 +45,9 @@ def may_decide(user, selection: Selection) -> None:
 
 def may_read_applications(user, selection: Selection) -> None:
     may_decide(user, selection)
+
+
+def may_open_any(user) -> None:
+    """Reach the form to open a selection at all: an organiser of some branch or an admin."""
+    if not (is_national_admin(user) or organised_branch_ids(user)):
+        raise Refused("selections.run", "only branch organisers or national admins run selections")

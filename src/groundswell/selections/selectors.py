@@ -60,3 +60,16 @@ def today() -> date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def visible_selections(user) -> QuerySet[Selection]:
+    """National admins see all; others the selections of branches they organise or belong to."""
+    from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
+    from groundswell.members.selectors import current_branch_ids
+
+    qs = Selection.objects.select_related("branch")
+    if is_national_admin(user):
+        return qs
+    person = person_of(user)
+    ids = set(organised_branch_ids(user)) | (current_branch_ids(person) if person is not None else set())
+    return qs.filter(branch_id__in=ids)

@@ -125,3 +125,68 @@ def selection_ballot(request, selection_id: int):
     except Refused as e:
         return _soft(request, e, "selections:panel", s.pk)
     return redirect("selections:panel", s.pk)
+
+
+@role_required()
+def selection_list(request):
+    from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
+    from groundswell.members.models import Branch
+
+    branches = (
+        Branch.objects.all()
+        if is_national_admin(request.user)
+        else Branch.objects.filter(pk__in=organised_branch_ids(request.user))
+    )
+    return render(
+        request,
+        "selections/list.html",
+        {
+            "selections": selectors.visible_selections(request.user)[:200],
+            "branches": branches.order_by("name")[:1000],
+        },
+    )
+
+
+@require_POST
+@role_required()
+def selection_new(request):
+    from datetime import date
+
+    from groundswell.core.selections.timetable import STAGES, Timetable
+    from groundswell.members.models import Branch
+
+    policies.may_open_any(request.user)
+    raw = request.POST.get("branch", "")
+    branch = Branch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    problems, days = [], {}
+    if branch is None:
+        problems.append("branch: choose one")
+    for f in STAGES:
+        try:
+            days[f] = date.fromisoformat(request.POST.get(f, ""))
+        except ValueError:
+            problems.append(f"{f}: a date such as 2027-01-31")
+    months = request.POST.get("min_months", "0") or "0"
+    percent = request.POST.get("balance_percent", "50") or "50"
+    if not (months.isdigit() and percent.isdigit()):
+        problems.append("min_months and balance_percent: whole numbers")
+    if problems:
+        refused(request, Refused("selections.invalid", "; ".join(problems), status=422))
+        return redirect("selections:list")
+    try:
+        s = services.selection_create(
+            actor=request.user,
+            branch=branch,
+            title=request.POST.get("title", ""),
+            timetable=Timetable(**days),
+            min_months=int(months),
+            union_required=request.POST.get("union_required") == "on",
+            balance_gender=request.POST.get("balance_gender", ""),
+            balance_percent=int(percent),
+        )
+    except Refused as e:
+        if e.status not in (400, 409, 422):
+            raise
+        refused(request, e)
+        return redirect("selections:list")
+    return redirect("selections:detail", s.pk)
