@@ -39,7 +39,9 @@ def test_standing_is_a_function_of_the_set_of_payments_not_their_import_order(es
 def test_a_later_payment_never_changes_the_standing_as_at_an_earlier_date(es, later, r, d):
     """The freeze date sees what was true then: no back-dated good standing by paying after it."""
     as_at = JOINED + timedelta(days=d)
-    after = [Entry(on=as_at + timedelta(days=1) + (e.on - JOINED), amount_pence=e.amount_pence) for e in later]
+    after = [
+        Entry(on=as_at + timedelta(days=1) + (e.on - JOINED), amount_pence=e.amount_pence) for e in later
+    ]
     assert standing_as_at(joined_on=JOINED, entries=es, rules=r, as_at=as_at) == standing_as_at(
         joined_on=JOINED, entries=es + after, rules=r, as_at=as_at
     )
@@ -59,7 +61,9 @@ def test_payments_learnt_of_after_the_knowledge_date_are_not_seen(es, r, d, k):
 def test_a_member_paying_every_period_on_time_is_never_in_arrears(periods, early, d, months):
     r = Rules(rate_pence=500 * months, period_months=months, grace_months=6)
     es = [
-        Entry(on=max(JOINED, add_months(JOINED, i * months) - timedelta(days=early)), amount_pence=r.rate_pence)
+        Entry(
+            on=max(JOINED, add_months(JOINED, i * months) - timedelta(days=early)), amount_pence=r.rate_pence
+        )
         for i in range(periods)
     ]
     as_at = JOINED + timedelta(days=d)

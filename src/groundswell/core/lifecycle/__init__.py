@@ -20,10 +20,10 @@ adding a later payment never changes the standing as at an earlier date.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Iterable
 
 __all__ = ["Entry", "Rules", "Standing", "State", "add_months", "standing_as_at"]
 
