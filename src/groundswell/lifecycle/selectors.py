@@ -1,0 +1,98 @@
+"""Reads of the ledger, and standing derived from it as at any date."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from groundswell.core.lifecycle import Entry, Rules, Standing, standing_as_at
+from groundswell.lifecycle.models import Payment, Rate, SourceFile, Subscription
+from groundswell.members import selectors as members
+from groundswell.members.models import Membership
+
+FALLBACK = Rules(rate_pence=500, period_months=1, grace_months=6)
+
+
+def default_rules() -> Rules:
+    rate = Rate.objects.filter(is_default=True).first()
+    return _rules(rate) if rate else FALLBACK
+
+
+def _rules(rate: Rate) -> Rules:
+    return Rules(rate.amount_pence, rate.period_months, rate.grace_months)
+
+
+def entries_by_membership(membership_ids: Iterable[int]) -> dict[int, list[Entry]]:
+    """Every money row (payments and failed collections) of these memberships, matched on
+    import or by hand, as the pure rules see them. Cancelled mandates carry no money."""
+    ids = list(membership_ids)
+    out: dict[int, list[Entry]] = defaultdict(list)
+    rows = (
+        Payment.objects.filter(Q(membership_id__in=ids) | Q(hand_match__membership_id__in=ids))
+        .exclude(kind=Payment.Kind.MANDATE_CANCELLED)
+        .values_list("pk", "membership_id", "hand_match__membership_id", "paid_on", "amount_pence",
+                     "recorded_at", "hand_match__matched_at")
+    )  # fmt: skip
+    for pk, mid, hand_mid, on, amount, recorded, matched in rows:
+        known = max(recorded, matched) if matched else recorded
+        out[mid or hand_mid].append(Entry(on=on, amount_pence=amount, known_on=known.date(), key=str(pk)))
+    return out
+
+
+def standings_as_at(
+    memberships: Iterable[Membership], as_at: date, *, known_by: date | None = None
+) -> dict[int, Standing]:
+    """Each membership's standing on `as_at`, from the ledger and its rate (or the default)."""
+    memberships = list(memberships)
+    ids = [m.pk for m in memberships]
+    entries = entries_by_membership(ids)
+    rates = {
+        s.membership_id: _rules(s.rate)
+        for s in Subscription.objects.filter(membership_id__in=ids).select_related("rate")
+    }
+    fallback = default_rules()
+    return {
+        m.pk: standing_as_at(
+            joined_on=m.joined_on,
+            entries=entries.get(m.pk, ()),
+            rules=rates.get(m.pk, fallback),
+            as_at=as_at,
+            known_by=known_by,
+        )
+        for m in memberships
+    }
+
+
+def standing_of(membership: Membership, as_at: date, *, known_by: date | None = None) -> Standing:
+    return standings_as_at([membership], as_at, known_by=known_by)[membership.pk]
+
+
+def ledger_of(membership: Membership) -> QuerySet[Payment]:
+    return (
+        Payment.objects.filter(Q(membership=membership) | Q(hand_match__membership=membership))
+        .select_related("source", "hand_match")
+        .order_by("paid_on", "pk")
+    )
+
+
+def unmatched_for(user) -> QuerySet[Payment]:
+    """The queue: rows no reference matched and nobody has matched by hand. A branch
+    organiser sees only rows of files imported within their branches."""
+    qs = Payment.objects.filter(membership__isnull=True, hand_match__isnull=True).select_related("source")
+    scope = members.branch_scope(user)
+    if scope is None:
+        return qs.order_by("paid_on", "pk")
+    visible = [
+        f.pk for f in SourceFile.objects.exclude(scope__isnull=True) if f.scope and set(f.scope) <= scope
+    ]
+    return qs.filter(source_id__in=visible).order_by("paid_on", "pk")
+
+
+def files_for(user) -> QuerySet[SourceFile]:
+    scope = members.branch_scope(user)
+    if scope is None:
+        return SourceFile.objects.all()
+    return SourceFile.objects.filter(imported_by=user)
