@@ -19,6 +19,7 @@ urlpatterns = [
     path("results/", ballot_views.results_list, name="results"),
     path("motions/", include("groundswell.motions.urls")),
     path("events/", include("groundswell.events.urls")),
+    path("payments/", include("groundswell.lifecycle.urls")),
     path("", include("groundswell.mailouts.urls")),
     path("", include("groundswell.groundgame.urls")),
     path("admin/", admin.site.urls),

@@ -88,6 +88,16 @@ class Standing:
     restored_on: date | None = None  # the last restoration on or before the date asked about
 
     @property
+    def label(self) -> str:
+        """The state in words, for pages and letters."""
+        return {
+            State.NOT_JOINED: "not yet a member",
+            State.GOOD_STANDING: "in good standing",
+            State.IN_ARREARS: "in arrears",
+            State.LAPSED: "lapsed",
+        }[self.state]
+
+    @property
     def in_good_standing(self) -> bool:
         return self.state == State.GOOD_STANDING
 
