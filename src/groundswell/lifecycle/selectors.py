@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from groundswell.core.lifecycle import Entry, Rules, Standing, standing_as_at
+from groundswell.core.lifecycle import Entry, Rules, Standing, State, standing_as_at
 from groundswell.lifecycle.models import Payment, Rate, SourceFile, Subscription
 from groundswell.members import selectors as members
 from groundswell.members.models import Membership
@@ -96,3 +96,25 @@ def files_for(user) -> QuerySet[SourceFile]:
     if scope is None:
         return SourceFile.objects.all()
     return SourceFile.objects.filter(imported_by=user)
+
+
+def memberships_lapsed_as_at(freeze_date: date, *, chunk: int = 5000) -> set[int]:
+    """Memberships on the ledger (those with a Subscription) that had lapsed, or had not yet
+    begun, as at `freeze_date` by the derived standing. A ballot leaves them out of its
+    electorate (ballots.services.setup.ballot_open). Memberships not on the ledger keep
+    their hand-typed `lapsed_on`, so switching the ledger on changes nobody else's vote.
+
+    Only payments dated on or before the freeze date count: paying afterwards cannot buy
+    standing as at the freeze."""
+    ids = list(
+        Subscription.objects.filter(membership__joined_on__lte=freeze_date)
+        .order_by("membership_id")
+        .values_list("membership_id", flat=True)
+    )
+    out: set[int] = set()
+    for start in range(0, len(ids), chunk):
+        part = Membership.objects.filter(pk__in=ids[start : start + chunk]).only("pk", "joined_on")
+        for mid, s in standings_as_at(part, freeze_date).items():
+            if s.state in (State.LAPSED, State.NOT_JOINED):
+                out.add(mid)
+    return out
