@@ -16,8 +16,8 @@ from groundswell.ballots import keys, policies
 from groundswell.ballots.models import Ballot, Candidate, Elector, Trustee
 from groundswell.ballots.services.errors import BallotError
 from groundswell.core.ballotbox import sealing, shares
-from groundswell.members.models import Category
 from groundswell.lifecycle.selectors import memberships_lapsed_as_at
+from groundswell.members.models import Category
 from groundswell.members.selectors import eligible_electorate
 
 MAX_TRUSTEES = 16
