@@ -21,6 +21,7 @@ class PaymentAdmin(admin.ModelAdmin):
     list_display = ["paid_on", "kind", "amount_pence", "method", "reference", "membership", "source", "line"]
     list_filter = ["kind", "method"]
     search_fields = ["reference", "external_id"]
+    list_select_related = ["membership", "source"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
