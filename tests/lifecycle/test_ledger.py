@@ -191,3 +191,37 @@ def test_bank_statement_credits_match_on_a_word_of_the_description(world):
     r = imp(world["admin"], "bank_csv", fill(samples.BANK, number=yan.membership_number), "lloyds.csv")
     assert (r.rows, r.matched, r.unmatched) == (2, 1, 1)  # the debit is not a payment
     assert selectors.standing_of(yan, date(2016, 7, 1)).paid_up_to == date(2017, 6, 1)
+
+
+@pytest.mark.parametrize("order", list(__import__("itertools").permutations(range(4))))
+def test_the_order_files_are_imported_in_does_not_change_anyones_standing(world, order):
+    ann, yan = world["ann"], world["yan"]
+    overlap = samples.GOCARDLESS.splitlines(keepends=True)
+    files = [
+        ("gocardless", samples.GOCARDLESS),
+        ("gocardless", b"".join(overlap[:1] + overlap[2:])),  # an overlapping export
+        ("arudd", fill(samples.ARUDD, ref="MD000AAA1")),
+        ("bank_csv", fill(samples.BANK, number=yan.membership_number)),
+    ]
+    for i in order:
+        imp(world["admin"], *files[i], name=f"f{i}")
+    memberships = [world[k] for k in ("ann", "sam", "bea", "yan")]
+    got = {
+        d: selectors.standings_as_at(memberships, d)
+        for d in (date(2016, 6, 1), date(2016, 6, 5), date(2016, 7, 2), date(2017, 1, 1))
+    }
+    assert Payment.objects.filter(membership=ann).count() == 2  # one collection, one return
+    assert got[date(2016, 6, 5)][ann.pk].state == State.IN_ARREARS
+    assert got[date(2017, 1, 1)][yan.pk].state == State.GOOD_STANDING
+    names = {world[k].pk: k for k in ("ann", "sam", "bea", "yan")}
+    summary = {(d.isoformat(), names[mid]): s.state.value for d, by in got.items() for mid, s in by.items()}
+    assert summary == {
+        **{(d, "ann"): "in_arrears" for d in ("2016-06-01", "2016-06-05", "2016-07-02")},
+        **{(d, "bea"): "in_arrears" for d in ("2016-06-01", "2016-06-05", "2016-07-02")},
+        ("2016-06-01", "sam"): "good_standing",
+        ("2016-06-05", "sam"): "good_standing",
+        ("2016-07-02", "sam"): "in_arrears",
+        ("2016-06-01", "yan"): "in_arrears",
+        **{(d, "yan"): "good_standing" for d in ("2016-06-05", "2016-07-02", "2017-01-01")},
+        **{("2017-01-01", k): "lapsed" for k in ("ann", "bea", "sam")},
+    }

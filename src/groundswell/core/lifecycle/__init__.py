@@ -122,7 +122,7 @@ def standing_as_at(
             for e in entries
             if e.on <= as_at and (known_by is None or e.known_on is None or e.known_on <= known_by)
         ),
-        key=lambda e: (e.on, e.amount_pence, e.key),
+        key=lambda e: (e.on, -e.amount_pence, e.key),  # a return follows its collection
     )
     anchor, months, restored = joined_on, 0, None
     for e in seen:
