@@ -225,3 +225,17 @@ def test_the_order_files_are_imported_in_does_not_change_anyones_standing(world,
         **{(d, "yan"): "good_standing" for d in ("2016-06-05", "2016-07-02", "2017-01-01")},
         **{("2017-01-01", k): "lapsed" for k in ("ann", "bea", "sam")},
     }
+
+
+@pytest.mark.parametrize("fmt,template", [("mt940", samples.MT940), ("ofx", samples.OFX)])
+def test_mt940_and_ofx_statements_through_their_parsers(world, fmt, template):
+    yan = world["yan"]
+    data = fill(template, number=yan.membership_number)
+    r = imp(world["admin"], fmt, data, f"statement.{fmt}")
+    assert (r.rows, r.matched) == (1, 1)  # the debit is not a payment
+    row = Payment.objects.get(source=r.source)
+    assert (row.amount_pence, row.paid_on) == (4800, date(2016, 6, 3))
+    assert selectors.standing_of(yan, date(2016, 7, 1)).paid_up_to == date(2017, 6, 1)
+    with pytest.raises(services.ImportRefused) as refused:
+        imp(world["admin"], fmt, b"this is not a statement", f"bad.{fmt}")
+    assert f"bad.{fmt}:" in refused.value.message and Payment.objects.count() == 1

@@ -56,6 +56,8 @@ class SourceFile(models.Model):
         ARUDD = "arudd", "Bacs ARUDD report (XML): failed debits"
         ADDACS = "addacs", "Bacs ADDACS report (XML): cancelled mandates"
         BANK_CSV = "bank_csv", "Bank statement (CSV)"
+        MT940 = "mt940", "Bank statement (SWIFT MT940)"
+        OFX = "ofx", "Bank statement (OFX)"
 
     format = models.CharField(max_length=12, choices=Format.choices)
     filename = models.CharField(max_length=255)
