@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from groundswell.core.lifecycle import Entry, Rules, Standing, State, standing_as_at
-from groundswell.lifecycle.models import Payment, Rate, SourceFile, Subscription
+from groundswell.lifecycle.models import HandMatch, Payment, Rate, SourceFile, Subscription
 from groundswell.members import selectors as members
 from groundswell.members.models import Membership
 
@@ -30,15 +30,20 @@ def entries_by_membership(membership_ids: Iterable[int]) -> dict[int, list[Entry
     import or by hand, as the pure rules see them. Cancelled mandates carry no money."""
     ids = list(membership_ids)
     out: dict[int, list[Entry]] = defaultdict(list)
-    rows = (
-        Payment.objects.filter(Q(membership_id__in=ids) | Q(hand_match__membership_id__in=ids))
-        .exclude(kind=Payment.Kind.MANDATE_CANCELLED)
-        .values_list("pk", "membership_id", "hand_match__membership_id", "paid_on", "amount_pence",
-                     "recorded_at", "hand_match__matched_at")
-    )  # fmt: skip
-    for pk, mid, hand_mid, on, amount, recorded, matched in rows:
-        known = max(recorded, matched) if matched else recorded
-        out[mid or hand_mid].append(Entry(on=on, amount_pence=amount, known_on=known.date(), key=str(pk)))
+    money = Payment.objects.exclude(kind=Payment.Kind.MANDATE_CANCELLED)
+    # two queries, each on its own index, rather than one OR across a join
+    direct = money.filter(membership_id__in=ids).values_list("pk", "membership_id", "paid_on", "amount_pence",
+                                                             "recorded_at")  # fmt: skip
+    for pk, mid, on, amount, recorded in direct.iterator(chunk_size=20_000):
+        out[mid].append(Entry(on=on, amount_pence=amount, known_on=recorded.date(), key=str(pk)))
+    by_hand = (
+        HandMatch.objects.filter(membership_id__in=ids)
+        .exclude(payment__kind=Payment.Kind.MANDATE_CANCELLED)
+        .values_list("payment_id", "membership_id", "payment__paid_on", "payment__amount_pence", "matched_at")
+    )
+    for pk, mid, on, amount, matched in by_hand:
+        # known once matched: the match is when the organisation learnt whose it was
+        out[mid].append(Entry(on=on, amount_pence=amount, known_on=matched.date(), key=str(pk)))
     return out
 
 
