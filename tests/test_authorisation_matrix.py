@@ -198,6 +198,11 @@ MATRIX = [
     ("get", "/api/posts/{gpost}", (ADMIN, ORG, MEM), 404),
     ("post", "/api/posts/{gpost}/responses", ALL, None),  # a body: refusals in tests/groups
     ("post", "/api/responses/{gresponse}/accept", ALL, None),  # a body: refusals in tests/groups
+    # payments ledger: officers; an organiser only their own files' queue and their branches' members
+    ("get", "/payments/", MANAGERS, 403),
+    ("post", "/payments/{payment}/match/", (ADMIN,), (403, 404)),  # an admin's file: not the organiser's
+    ("get", "/payments/memberships/{north_membership}/", MANAGERS, (403, 404)),
+    ("get", "/payments/memberships/{south_membership}/", (ADMIN,), (403, 404)),
 ]
 FILL = {
     k: "X"
@@ -232,6 +237,9 @@ FILL = {
         "gperson",
         "gpost",
         "gresponse",
+        "payment",
+        "north_membership",
+        "south_membership",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -284,9 +292,11 @@ def _objects(branches, users):
 
     a = factories.person(branch=north, first_name="Nora", last_name="North")
     b = factories.person(branch=north, first_name="Nora", last_name="North", email="")
+    sam = factories.person(branch=south, first_name="Sam", last_name="South")
     return {
         "north": a.pk,
-        "south": factories.person(branch=south, first_name="Sam", last_name="South").pk,
+        "south": sam.pk,
+        **payments(users, a, sam),
         "job": ImportJob.objects.create(
             uploaded_by=users[ADMIN], filename="x.csv", path="/nonexistent", status=ImportJob.Status.DONE
         ).pk,
@@ -313,6 +323,22 @@ def groups(users, north) -> dict:
     services.group_join(user=responder, group=group)
     response = services.response_create(user=responder, post=post, share="email")
     return {"group": group.pk, "gperson": responder.person_id, "gpost": post.pk, "gresponse": response.pk}
+
+
+def payments(users, north_person, south_person) -> dict:
+    """An admin's imported file with one row nobody's reference matched."""
+    from groundswell.lifecycle.services import payments_import
+
+    data = (
+        b"Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,"
+        b"Debit Amount,Credit Amount,Balance\n03/06/2016,FPI,,,NO REFERENCE,,5.00,5.00\n"
+    )
+    result = payments_import(user=users[ADMIN], fmt="bank_csv", filename="matrix.csv", data=data)
+    return {
+        "payment": result.source.payments.get().pk,
+        "north_membership": north_person.memberships.get().pk,
+        "south_membership": south_person.memberships.get().pk,
+    }
 
 
 def democracy(users, north) -> dict:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "groundswell.events",
     "groundswell.mailouts",
     "groundswell.groups",
+    "groundswell.lifecycle",
     "groundswell.worker",
 ]
 

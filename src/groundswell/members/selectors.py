@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -251,6 +251,7 @@ def eligible_electorate(
     freeze_date: date,
     min_membership_days: int = 0,
     branch_id: int | None = None,
+    exclude_memberships: Collection[int] = frozenset(),
 ) -> list[Elector]:
     """Who may vote in a ballot frozen on `freeze_date`: each person once.
 
@@ -259,6 +260,8 @@ def eligible_electorate(
     memberships votes once, in the first of their categories in CATEGORY_PRECEDENCE.
     Erased people are left out: they have no way to receive a credential. With `branch_id`
     only memberships of that branch count (a branch's vote on a motion).
+    `exclude_memberships`: memberships that do not qualify for another reason (the payments
+    ledger says they had lapsed by the freeze date: ballots.services.setup passes them).
     """
     wanted = [Category(c).value for c in categories]
     joined_by = freeze_date - timedelta(days=min_membership_days)
@@ -271,11 +274,13 @@ def eligible_electorate(
         .filter(current(freeze_date))
         .filter(**({"branch_id": branch_id} if branch_id is not None else {}))
         .order_by("person_id")
-        .values_list("person_id", "category", "branch_id")
+        .values_list("person_id", "category", "branch_id", "pk")
     )
     rank = {c: i for i, c in enumerate(CATEGORY_PRECEDENCE)}
     best: dict[int, tuple[str, int]] = {}
-    for person_id, category, branch_id in rows.iterator(chunk_size=10000):
+    for person_id, category, branch_id, membership_id in rows.iterator(chunk_size=10000):
+        if membership_id in exclude_memberships:
+            continue
         held = best.get(person_id)
         if held is None or rank[category] < rank[held[0]]:
             best[person_id] = (category, branch_id)

@@ -24,6 +24,7 @@ from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.events.demo import demo_events
 from groundswell.groundgame.demo import demo_assign, demo_groundgame
 from groundswell.groups.demo import demo_groups
+from groundswell.lifecycle.demo import demo_dues
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
@@ -103,6 +104,10 @@ class Command(BaseCommand):
             others=[users[Role.RETURNING_OFFICER]],
         )
         console.print("Motions, events, working groups: synthetic demo ones in Derby North")
+        dues = demo_dues(
+            branch=derby, exclude_person_ids={u.person_id for u in users.values() if u.person_id}
+        )
+        console.print(f"Dues: a synthetic year of Direct Debits in Derby North ({dues})")
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
         table.add_column("role")
