@@ -15,7 +15,8 @@ rankings), written once as the ballot CSV (`category,rank1..rank5`) and as an ER
   `sys.executable` when there is one, else `python -m groundswell.cli`. The package's
   bytecode is compiled first, as `pip install` leaves an installed package
   (`--source-only` skips that: with PYTHONDONTWRITEBYTECODE set, as on the development
-  machine, every run then compiles the modules it imports).
+  machine, and no `__pycache__` left from an earlier run, every run then compiles the
+  modules it imports).
 
 Both are timed by wall clock, best of `--repeat`, and by CPU time (user + system, least
 of `--repeat`: steadier than the wall clock on a shared machine); peak RSS per child from
@@ -111,8 +112,7 @@ def main() -> None:
     ap.add_argument(
         "--source-only",
         action="store_true",
-        help="do not compile groundswell's bytecode first (each run compiles what it imports "
-        "when PYTHONDONTWRITEBYTECODE is set)",
+        help="do not compile groundswell's bytecode first (bytecode already there is still used)",
     )
     ap.add_argument("--write", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
