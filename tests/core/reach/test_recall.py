@@ -78,8 +78,10 @@ OUTCOMES = st.sampled_from(list(Outcome))
     households=st.integers(1, 12),
     callers=st.integers(1, 5),
     suppressed=st.sets(st.integers(0, 11)),
-    steps=st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["next", "wrap", "wait", "drop"]), OUTCOMES),
-                   max_size=120),
+    steps=st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from(["next", "wrap", "wait", "drop"]), OUTCOMES),
+        max_size=120,
+    ),
 )
 def test_a_phone_bank_never_hands_out_a_suppressed_number_never_doubles_and_always_ends(
     households, callers, suppressed, steps
@@ -91,8 +93,11 @@ def test_a_phone_bank_never_hands_out_a_suppressed_number_never_doubles_and_alwa
     def check():
         live = [t for t in targets.values() if t.assigned_to is not None and t.lease_until > now]
         assert len({t.id for t in live}) == len(live)
-        held = [tid for c, tid in holding.items() if targets[tid].assigned_to == c
-                and targets[tid].lease_until > now]
+        held = [
+            tid
+            for c, tid in holding.items()
+            if targets[tid].assigned_to == c and targets[tid].lease_until > now
+        ]
         assert len(held) == len(set(held))  # no household with two callers
 
     def step(caller, action, outcome):
@@ -108,8 +113,14 @@ def test_a_phone_bank_never_hands_out_a_suppressed_number_never_doubles_and_alwa
             t = targets[holding.pop(caller)]
             if t.assigned_to == caller and t.lease_until > now:
                 cb = now + timedelta(hours=2) if outcome is Outcome.CALL_BACK else None
-                r = recall(outcome, previous=t.recall, caller=caller, now=now, call_back_at=cb,
-                           hours=CallingHours(time(0), time(23, 59)))
+                r = recall(
+                    outcome,
+                    previous=t.recall,
+                    caller=caller,
+                    now=now,
+                    call_back_at=cb,
+                    hours=CallingHours(time(0), time(23, 59)),
+                )
                 targets[t.id] = replace(t, recall=r, assigned_to=None, lease_until=None)
         elif action == "drop":
             holding.pop(caller, None)  # walks away: the lease runs out

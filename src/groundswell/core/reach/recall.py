@@ -109,14 +109,17 @@ def recall(
         if call_back_at is None or call_back_at <= now:
             raise ValueError("a call back needs a time in the future")
         due = hours.next_open(call_back_at)
-        return Recall(State.OPEN, due=due, held_for=caller, held_until=due + rules.hold_for,
-                      attempts=previous.attempts)
+        return Recall(
+            State.OPEN, due=due, held_for=caller, held_until=due + rules.hold_for, attempts=previous.attempts
+        )
     attempts = previous.attempts + 1
     if attempts >= rules.max_attempts:
         return Recall(State.EXHAUSTED, attempts=attempts)
     if outcome is Outcome.BUSY:
         due = hours.next_open(now + rules.busy_delay)
-        return Recall(State.OPEN, due=due, held_for=caller, held_until=due + rules.hold_for, attempts=attempts)
+        return Recall(
+            State.OPEN, due=due, held_for=caller, held_until=due + rules.hold_for, attempts=attempts
+        )
     delay = rules.voicemail_delay if outcome is Outcome.VOICEMAIL else rules.no_answer_delay
     return Recall(State.OPEN, due=hours.next_open(now + delay), attempts=attempts)
 
@@ -141,9 +144,8 @@ def eligible(target: Target, *, caller: int, now: datetime) -> bool:
         return False
     if target.assigned_to is not None and target.lease_until is not None and target.lease_until > now:
         return False
-    if r.held_for is not None and r.held_for != caller and r.held_until is not None and r.held_until > now:
-        return False
-    return True
+    held_by_another = r.held_for is not None and r.held_for != caller
+    return not (held_by_another and r.held_until is not None and r.held_until > now)
 
 
 def pick_next(targets: Iterable[Target], *, caller: int, now: datetime) -> Target | None:
@@ -151,8 +153,13 @@ def pick_next(targets: Iterable[Target], *, caller: int, now: datetime) -> Targe
     that is due, else the one due longest ago (then the lowest id)."""
     items = list(targets)
     for t in items:
-        if t.assigned_to == caller and t.lease_until is not None and t.lease_until > now and not t.suppressed \
-                and t.recall.state is State.OPEN:
+        if (
+            t.assigned_to == caller
+            and t.lease_until is not None
+            and t.lease_until > now
+            and not t.suppressed
+            and t.recall.state is State.OPEN
+        ):
             return t
     far_past = datetime.min.replace(tzinfo=now.tzinfo)
     candidates = [t for t in items if eligible(t, caller=caller, now=now)]
