@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "groundswell.motions",
     "groundswell.events",
     "groundswell.mailouts",
+    "groundswell.reach",
     "groundswell.worker",
 ]
 

@@ -1,0 +1,57 @@
+"""Reads for phone banks: who is suppressed, what a caller may see, a bank's progress."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from groundswell.groundgame.models import Contact
+from groundswell.reach.models import CallTarget, DoNotCall, PhoneBank, PhoneConsent, TpsNumber
+
+
+def suppressed_q(field: str = "number") -> Q:
+    """Numbers that must not reach a caller: do not call, or on the TPS list without a
+    recorded consent. Used when a list is built *and* every time a household is handed out,
+    so a TPS file imported or an objection made mid-session takes effect at once."""
+    dnc = Q(**{f"{field}__in": DoNotCall.objects.values("number")})
+    tps = Q(**{f"{field}__in": TpsNumber.objects.values("number")}) & ~Q(
+        **{f"{field}__in": PhoneConsent.objects.values("number")}
+    )
+    return dnc | tps
+
+
+def is_suppressed(number: str) -> bool:
+    if DoNotCall.objects.filter(number=number).exists():
+        return True
+    return (
+        TpsNumber.objects.filter(number=number).exists()
+        and not PhoneConsent.objects.filter(number=number).exists()
+    )
+
+
+def banks_for(user, *, branch_ids: frozenset[int] | None):
+    qs = PhoneBank.objects.select_related("branch").order_by("-created_at")
+    return qs if branch_ids is None else qs.filter(branch_id__in=branch_ids)
+
+
+def bank_progress(bank: PhoneBank) -> dict:
+    states = dict(CallTarget.objects.filter(bank=bank).values_list("state").annotate(n=Count("id")))
+    contacts = Contact.objects.filter(
+        channel="phone", elector__in=CallTarget.objects.filter(bank=bank).values("elector")
+    )
+    codes = dict(contacts.values_list("code").annotate(n=Count("id")))
+    return {
+        "total": sum(states.values()),
+        "states": states,
+        "calls": contacts.count(),
+        "codes": codes,
+        "callers": bank.callers.count(),
+    }
+
+
+def contact_history(elector_id: int) -> list[Contact]:
+    """The household's contact history, doorstep and phone, newest first."""
+    return list(
+        Contact.objects.filter(elector__household__electors__id=elector_id)
+        .select_related("elector")
+        .order_by("-recorded_at")[:20]
+    )
