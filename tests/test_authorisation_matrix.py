@@ -171,6 +171,15 @@ MATRIX = [
     ("get", "/unsubscribe/{unsubscribe}/", PUBLIC, None),
     ("post", "/api/mailouts", MANAGERS, 403),
     ("get", "/api/mailouts/{mailout}", (ADMIN,), (403, 404)),
+    # phone banks: built and watched by the branch's organisers; worked by whoever joined
+    ("get", "/phonebanks/", MANAGERS, 403),
+    ("get", "/phonebanks/{phonebank}/", MANAGERS, 403),
+    ("get", "/phonebanks/{south_phonebank}/", (ADMIN,), (403, 404)),  # the north organiser: not theirs
+    ("get", "/phonebanks/join/", ALL, None),
+    ("get", "/call/{bank_code}/", ALL, None),  # a join button until joined; no number
+    ("post", "/call/{bank_code}/join/", ALL, None),
+    ("post", "/call/{bank_code}/next/", (), 404),  # only callers who joined (none of these)
+    ("post", "/call/{bank_code}/wrap/{call_target}/", (), 404),  # only the caller holding it
 ]
 FILL = {
     k: "X"
@@ -201,6 +210,10 @@ FILL = {
         "feed",
         "mailout",
         "unsubscribe",
+        "phonebank",
+        "south_phonebank",
+        "bank_code",
+        "call_target",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -266,6 +279,26 @@ def _objects(branches, users):
         "tracker": "0123abcd",
         **ground_game(users, north, south),
         **democracy(users, north),
+        **reach(users, north, south),
+    }
+
+
+def reach(users, north, south) -> dict:
+    """A phone bank in each branch, one household on the north one's list."""
+    from groundswell.groundgame.models import Elector
+    from groundswell.reach.models import CallTarget, PhoneBank
+
+    bank = PhoneBank.objects.create(branch=north, name="North calls", code="n0rth001")
+    other = PhoneBank.objects.create(branch=south, name="South calls", code="s0uth001")
+    elector = Elector.objects.filter(constituency__branch=north).first()
+    target = CallTarget.objects.create(
+        bank=bank, household=elector.household, elector=elector, number="+447700900999"
+    )
+    return {
+        "phonebank": bank.pk,
+        "south_phonebank": other.pk,
+        "bank_code": bank.code,
+        "call_target": target.pk,
     }
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("motions/", include("groundswell.motions.urls")),
     path("events/", include("groundswell.events.urls")),
     path("", include("groundswell.mailouts.urls")),
+    path("", include("groundswell.reach.urls")),
     path("", include("groundswell.groundgame.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

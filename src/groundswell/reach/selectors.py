@@ -55,3 +55,19 @@ def contact_history(elector_id: int) -> list[Contact]:
         .select_related("elector")
         .order_by("-recorded_at")[:20]
     )
+
+
+def held_by(bank: PhoneBank, user, now) -> CallTarget | None:
+    """The household this caller holds now (its number is shown only then)."""
+    from groundswell.core.reach.recall import State
+
+    return (
+        CallTarget.objects.filter(bank=bank, assigned_to_id=user.pk, lease_until__gt=now, state=State.OPEN)
+        .exclude(suppressed_q())
+        .select_related("household", "elector")
+        .first()
+    )
+
+
+def has_joined(bank: PhoneBank, user) -> bool:
+    return bank.callers.filter(user_id=user.pk).exists()
