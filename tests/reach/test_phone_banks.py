@@ -200,3 +200,23 @@ def test_an_answered_call_needs_the_survey(north_bank):
         services.call_wrap_up(
             bank=bank, user=ann, target_id=t.pk, outcome="answered", survey={}, now=daytime()
         )
+
+
+def test_cli_imports_the_tps_file_all_or_nothing_and_reports_progress(tmp_path, north_bank):
+    from django.core.management import CommandError, call_command
+
+    bank, _ = north_bank
+    bad = tmp_path / "tps.txt"
+    bad.write_text("07700900001\nnot a number\n")
+    with pytest.raises(CommandError, match=r"tps\.txt, line 2"):
+        call_command("import_tps", str(bad))
+    assert not is_suppressed("+447700900001")
+    good = tmp_path / "tps-good.txt"
+    good.write_text("07700900001\n07700900002\n")
+    call_command("import_tps", str(good))
+    assert is_suppressed("+447700900001")
+    from io import StringIO
+
+    out = StringIO()
+    call_command("phone_bank", bank.code, "--json", stdout=out)
+    assert '"total": 5' in out.getvalue()

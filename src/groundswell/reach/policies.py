@@ -18,6 +18,11 @@ def may_organise(user, branch_id: int) -> None:
         raise Refused("reach.not_your_branch", "you do not organise that branch", status=403)
 
 
+def may_import_tps(user) -> None:
+    if not is_national_admin(user):
+        raise Refused("reach.tps", "only national admins import the TPS list", status=403)
+
+
 def may_see_bank(user, bank) -> None:
     """The organiser's page: 404 (not 403) outside their branches, so it says nothing."""
     try:

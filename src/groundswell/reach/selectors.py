@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from groundswell.groundgame.models import Contact
 from groundswell.reach.models import CallTarget, DoNotCall, PhoneBank, PhoneConsent, TpsNumber
+
+ACTIVE = timedelta(minutes=10)  # a caller seen this recently is working
 
 
 def suppressed_q(field: str = "number") -> Q:
@@ -45,6 +50,7 @@ def bank_progress(bank: PhoneBank) -> dict:
         "calls": contacts.count(),
         "codes": codes,
         "callers": bank.callers.count(),
+        "active": bank.callers.filter(last_seen_at__gte=timezone.now() - ACTIVE).count(),
     }
 
 

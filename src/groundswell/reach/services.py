@@ -278,11 +278,12 @@ def consent_record(*, user, number: str, evidence: str) -> PhoneConsent:
     return consent
 
 
-def tps_import(*, user, lines: list[str], filename: str = "TPS file") -> int:
+def tps_import(*, user, lines: list[str], filename: str = "TPS file", from_console: bool = False) -> int:
     """Imports the TPS list (one number a line), all or nothing: a bad line names the file
-    and line and imports nothing. Numbers already on it are kept."""
-    if not (user and (getattr(user, "is_superuser", False) or _is_admin(user))):
-        raise Refused("reach.tps", "only national admins import the TPS list", status=403)
+    and line and imports nothing. Numbers already on it are kept. From the web or API only a
+    national admin may; `from_console` is the operator at the server's shell (the CLI)."""
+    if not from_console:
+        policies.may_import_tps(user)
     numbers, errors = [], []
     for n, raw in enumerate(lines, start=1):
         raw = raw.strip().lstrip("\ufeff")
@@ -302,12 +303,6 @@ def tps_import(*, user, lines: list[str], filename: str = "TPS file") -> int:
         )
         audit_record(actor=user, action="reach.tps_import", target=filename, rows=len(numbers))
     return len(set(numbers))
-
-
-def _is_admin(user) -> bool:
-    from groundswell.accounts.selectors import is_national_admin
-
-    return is_national_admin(user)
 
 
 def elector_phone_set(*, elector: Elector, number: str, source: str = "") -> ElectorPhone:
