@@ -180,6 +180,12 @@ MATRIX = [
     ("post", "/call/{bank_code}/join/", ALL, None),
     ("post", "/call/{bank_code}/next/", (), 404),  # only callers who joined (none of these)
     ("post", "/call/{bank_code}/wrap/{call_target}/", (), 404),  # only the caller holding it
+    ("post", "/api/phonebanks", MANAGERS, 403),
+    ("get", "/api/phonebanks/{phonebank}", MANAGERS, 403),
+    ("get", "/api/phonebanks/{south_phonebank}", (ADMIN,), (403, 404)),
+    ("post", "/api/call/{bank_code}/join", ALL, None),
+    ("post", "/api/call/{bank_code}/next", (), 404),
+    ("post", "/api/call/{bank_code}/targets/{call_target}/result", (), (400, 404)),  # empty body: 400 first
 ]
 FILL = {
     k: "X"
