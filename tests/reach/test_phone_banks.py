@@ -220,3 +220,49 @@ def test_cli_imports_the_tps_file_all_or_nothing_and_reports_progress(tmp_path, 
     out = StringIO()
     call_command("phone_bank", bank.code, "--json", stdout=out)
     assert '"total": 5' in out.getvalue()
+
+
+def test_one_contact_history_a_doorstep_pledge_survives_unanswered_calls_and_the_caller_sees_it(north_bank):
+    """Phone and doorstep results are one history: a pledge made on the doorstep stays on the
+    knock-up list through four unanswered calls; an answered call is the elector's current view."""
+    import uuid
+
+    from django.utils import timezone
+
+    from groundswell.groundgame.selectors import pledges_not_voted
+    from groundswell.reach.selectors import bank_progress, contact_history
+
+    bank, electors = north_bank
+    ann = caller(bank, "ann")
+    now = daytime()
+    t = services.call_next(bank=bank, user=ann, now=now)
+    Contact.objects.create(
+        id=uuid.uuid4(),
+        elector=t.elector,
+        code="LAB",
+        pledged=True,
+        recorded_at=timezone.now() - timedelta(days=2),
+    )
+    seat = t.elector.constituency
+    services.call_wrap_up(bank=bank, user=ann, target_id=t.pk, outcome="no_answer", now=now)
+    assert t.elector_id in set(pledges_not_voted(seat).values_list("pk", flat=True))
+    assert [c.channel for c in contact_history(t.elector_id)] == ["door"]
+    progress = bank_progress(bank)
+    assert progress["calls"] == 1 and progress["outcomes"] == {"no_answer": 1}
+    later = now + timedelta(hours=bank.no_answer_delay_hours)
+    t2 = services.call_next(bank=bank, user=ann, now=later)
+    while t2.pk != t.pk:
+        services.call_wrap_up(
+            bank=bank, user=ann, target_id=t2.pk, outcome="answered", survey={"code": "DK"}, now=later
+        )
+        t2 = services.call_next(bank=bank, user=ann, now=later)
+    services.call_wrap_up(
+        bank=bank,
+        user=ann,
+        target_id=t.pk,
+        outcome="answered",
+        survey={"code": "CON", "pledged": False},
+        now=later,
+    )
+    assert t.elector_id not in set(pledges_not_voted(seat).values_list("pk", flat=True))
+    assert [c.channel for c in contact_history(t.elector_id)] == ["phone", "door"]

@@ -132,3 +132,27 @@ class CallTarget(models.Model):
 
     def __str__(self) -> str:
         return f"household {self.household_id} in {self.bank_id}"
+
+
+class CallAttempt(models.Model):
+    """Every call a caller wrapped up, answered or not (the phone bank's own log). A call
+    that reached the person is also a groundgame Contact (channel "phone"): unanswered
+    attempts are not, so four rings unanswered never overwrite a doorstep pledge as the
+    elector's current view on the knock-up list."""
+
+    bank = models.ForeignKey(PhoneBank, on_delete=models.CASCADE, related_name="attempts")
+    target = models.ForeignKey(CallTarget, on_delete=models.CASCADE, related_name="+")
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=14)
+    contact = models.UUIDField(
+        null=True, blank=True, help_text="the contact record, when the person was reached"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["bank", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} at {self.at:%H:%M}"

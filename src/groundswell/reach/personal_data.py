@@ -3,7 +3,7 @@ households they hold, consents and objections they recorded. Electors' numbers b
 the register's data (refreshed from canvasses), not member records."""
 
 from groundswell.members.personal_data import account_of, null_user, register
-from groundswell.reach.models import Caller, CallTarget, DoNotCall, PhoneBank, PhoneConsent
+from groundswell.reach.models import CallAttempt, Caller, CallTarget, DoNotCall, PhoneBank, PhoneConsent
 
 
 def access(person) -> dict:
@@ -14,6 +14,7 @@ def access(person) -> dict:
         "phone_banks_joined": list(Caller.objects.filter(user=user).values_list("bank__name", flat=True)),
         "phone_banks_built": list(PhoneBank.objects.filter(created_by=user).values_list("name", flat=True)),
         "households_held": CallTarget.objects.filter(assigned_to=user).count(),
+        "calls_made": CallAttempt.objects.filter(caller=user).count(),
         "consents_recorded": PhoneConsent.objects.filter(recorded_by=user).count(),
         "objections_recorded": DoNotCall.objects.filter(recorded_by=user).count(),
     }
@@ -27,6 +28,7 @@ def erase(person) -> None:
     CallTarget.objects.filter(assigned_to=user).update(assigned_to=None, lease_until=None)
     CallTarget.objects.filter(held_for=user).update(held_for=None, held_until=None)
     for model, field in (
+        (CallAttempt, "caller"),
         (PhoneBank, "created_by"),
         (PhoneConsent, "recorded_by"),
         (DoNotCall, "recorded_by"),
@@ -36,7 +38,14 @@ def erase(person) -> None:
 
 register(
     "reach",
-    models=["reach.Caller", "reach.CallTarget", "reach.PhoneBank", "reach.PhoneConsent", "reach.DoNotCall"],
+    models=[
+        "reach.CallAttempt",
+        "reach.Caller",
+        "reach.CallTarget",
+        "reach.PhoneBank",
+        "reach.PhoneConsent",
+        "reach.DoNotCall",
+    ],
     access=access,
     erase=erase,
 )

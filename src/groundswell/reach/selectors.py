@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from groundswell.groundgame.models import Contact
-from groundswell.reach.models import CallTarget, DoNotCall, PhoneBank, PhoneConsent, TpsNumber
+from groundswell.reach.models import CallAttempt, CallTarget, DoNotCall, PhoneBank, PhoneConsent, TpsNumber
 
 ACTIVE = timedelta(minutes=10)  # a caller seen this recently is working
 
@@ -40,14 +40,18 @@ def banks_for(user, *, branch_ids: frozenset[int] | None):
 
 def bank_progress(bank: PhoneBank) -> dict:
     states = dict(CallTarget.objects.filter(bank=bank).values_list("state").annotate(n=Count("id")))
-    contacts = Contact.objects.filter(
-        channel="phone", elector__in=CallTarget.objects.filter(bank=bank).values("elector")
+    attempts = CallAttempt.objects.filter(bank=bank)
+    outcomes = dict(attempts.values_list("outcome").annotate(n=Count("id")))
+    codes = dict(
+        Contact.objects.filter(id__in=attempts.exclude(contact=None).values("contact"))
+        .values_list("code")
+        .annotate(n=Count("id"))
     )
-    codes = dict(contacts.values_list("code").annotate(n=Count("id")))
     return {
         "total": sum(states.values()),
         "states": states,
-        "calls": contacts.count(),
+        "calls": sum(outcomes.values()),
+        "outcomes": outcomes,
         "codes": codes,
         "callers": bank.callers.count(),
         "active": bank.callers.filter(last_seen_at__gte=timezone.now() - ACTIVE).count(),

@@ -25,6 +25,7 @@ from groundswell.groundgame.models import Constituency, Contact, Elector
 from groundswell.groundgame.services import contact_record_by_phone
 from groundswell.reach import policies
 from groundswell.reach.models import (
+    CallAttempt,
     Caller,
     CallTarget,
     DoNotCall,
@@ -37,7 +38,6 @@ from groundswell.reach.selectors import is_suppressed, suppressed_q
 
 LEASE = timedelta(minutes=10)
 SURVEY_CODES = tuple(c for c in Contact.CODES if c not in ("NI", "MV", "RF", "DNK"))
-NOT_REACHED_CODE = "NI"  # no answer, busy, voicemail, call back, wrong number: not spoken to
 OBJECTION_CODE = "RF"
 
 
@@ -195,11 +195,8 @@ def call_wrap_up(
             raise Refused(
                 "reach.survey", "an answered call records their intention (the survey code)", status=422
             )
-    else:
-        survey = {
-            "code": OBJECTION_CODE if result is rules.Outcome.DO_NOT_CALL else NOT_REACHED_CODE,
-            "notes": survey.get("notes", ""),
-        }
+    elif result is rules.Outcome.DO_NOT_CALL:
+        survey = {"code": OBJECTION_CODE, "notes": survey.get("notes", "")}
     with transaction.atomic():
         target = CallTarget.objects.select_for_update().filter(pk=target_id, bank=bank).first()
         policies.holds(target, user, now)
@@ -222,7 +219,19 @@ def call_wrap_up(
             )
         except ValueError as exc:
             raise Refused("reach.call_back", str(exc), status=422) from None
-        contact_record_by_phone(elector_id=target.elector_id, caller=user, item=survey, recorded_at=now)
+        contact = None
+        if result in (rules.Outcome.ANSWERED, rules.Outcome.DO_NOT_CALL):  # the person spoke
+            contact = contact_record_by_phone(
+                elector_id=target.elector_id, caller=user, item=survey, recorded_at=now
+            )
+        CallAttempt.objects.create(
+            bank=bank,
+            target=target,
+            caller=user,
+            outcome=result.value,
+            contact=contact and contact.id,
+            at=now,
+        )
         target.state, target.due_at, target.attempts = after.state.value, after.due, after.attempts
         target.held_for_id, target.held_until = after.held_for, after.held_until
         target.assigned_to, target.lease_until, target.last_outcome = None, None, result.value
