@@ -232,7 +232,7 @@ def test_one_contact_history_a_doorstep_pledge_survives_unanswered_calls_and_the
     from groundswell.groundgame.selectors import pledges_not_voted
     from groundswell.reach.selectors import bank_progress, contact_history
 
-    bank, electors = north_bank
+    bank, _electors = north_bank
     ann = caller(bank, "ann")
     now = daytime()
     t = services.call_next(bank=bank, user=ann, now=now)
