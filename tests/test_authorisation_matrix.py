@@ -180,6 +180,10 @@ MATRIX = [
     ("post", "/call/{bank_code}/join/", ALL, None),
     ("post", "/call/{bank_code}/next/", (), 404),  # only callers who joined (none of these)
     ("post", "/call/{bank_code}/wrap/{call_target}/", (), 404),  # only the caller holding it
+    # relational organising: a volunteer's own list (someone else's entry is 404); totals for managers
+    ("get", "/friends/", ALL, None),
+    ("post", "/friends/{friend}/", (), 404),  # the owner only (not one of these users)
+    ("get", "/friends/totals/", MANAGERS, 403),
     ("post", "/api/phonebanks", MANAGERS, 403),
     ("get", "/api/phonebanks/{phonebank}", MANAGERS, 403),
     ("get", "/api/phonebanks/{south_phonebank}", (ADMIN,), (403, 404)),
@@ -220,6 +224,7 @@ FILL = {
         "south_phonebank",
         "bank_code",
         "call_target",
+        "friend",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -300,11 +305,16 @@ def reach(users, north, south) -> dict:
     target = CallTarget.objects.create(
         bank=bank, household=elector.household, elector=elector, number="+447700900999"
     )
+    from groundswell.reach.models import Friend
+
+    owner = factories.user(CAN, email="friends.owner@example.org")
+    friend = Friend.objects.create(owner=owner, nickname="Auntie Sue")
     return {
         "phonebank": bank.pk,
         "south_phonebank": other.pk,
         "bank_code": bank.code,
         "call_target": target.pk,
+        "friend": friend.pk,
     }
 
 

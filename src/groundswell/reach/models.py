@@ -156,3 +156,28 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} at {self.at:%H:%M}"
+
+
+class Friend(models.Model):
+    """Relational organising: someone a volunteer knows, on the volunteer's private list.
+    Only the owner reads it; the organisation sees totals, never names."""
+
+    class Outcome(models.TextChoices):
+        NOT_ASKED = "", "Not asked yet"
+        WILL_VOTE = "will_vote", "Will vote"
+        WILL_VOLUNTEER = "will_volunteer", "Will volunteer"
+        JOINED = "joined", "Joined"
+        NOT_INTERESTED = "not_interested", "Not interested"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="friends")
+    nickname = models.CharField(max_length=60)
+    how_known = models.CharField(max_length=60, blank=True, help_text="family, workmate, neighbour ...")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
+    asked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"friend {self.pk} of {self.owner_id}"

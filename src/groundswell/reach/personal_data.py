@@ -3,7 +3,15 @@ households they hold, consents and objections they recorded. Electors' numbers b
 the register's data (refreshed from canvasses), not member records."""
 
 from groundswell.members.personal_data import account_of, null_user, register
-from groundswell.reach.models import CallAttempt, Caller, CallTarget, DoNotCall, PhoneBank, PhoneConsent
+from groundswell.reach.models import (
+    CallAttempt,
+    Caller,
+    CallTarget,
+    DoNotCall,
+    Friend,
+    PhoneBank,
+    PhoneConsent,
+)
 
 
 def access(person) -> dict:
@@ -15,6 +23,7 @@ def access(person) -> dict:
         "phone_banks_built": list(PhoneBank.objects.filter(created_by=user).values_list("name", flat=True)),
         "households_held": CallTarget.objects.filter(assigned_to=user).count(),
         "calls_made": CallAttempt.objects.filter(caller=user).count(),
+        "people_i_know": list(Friend.objects.filter(owner=user).values("nickname", "how_known", "outcome")),
         "consents_recorded": PhoneConsent.objects.filter(recorded_by=user).count(),
         "objections_recorded": DoNotCall.objects.filter(recorded_by=user).count(),
     }
@@ -25,6 +34,7 @@ def erase(person) -> None:
     if user is None:
         return
     Caller.objects.filter(user=user).delete()
+    Friend.objects.filter(owner=user).delete()
     CallTarget.objects.filter(assigned_to=user).update(assigned_to=None, lease_until=None)
     CallTarget.objects.filter(held_for=user).update(held_for=None, held_until=None)
     for model, field in (

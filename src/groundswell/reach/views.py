@@ -18,8 +18,8 @@ from groundswell.accounts.selectors import is_national_admin, organised_branch_i
 from groundswell.core.reach.recall import Outcome
 from groundswell.groundgame.models import Contact
 from groundswell.members.models import Branch
-from groundswell.reach import policies, selectors, services
-from groundswell.reach.models import PhoneBank
+from groundswell.reach import policies, relational, selectors, services
+from groundswell.reach.models import Friend, PhoneBank
 from groundswell.web.feedback import refused
 
 MANAGERS = ("national_admin", "branch_organiser")
@@ -172,3 +172,37 @@ def call_wrap(request, code: str, target_id: int):
     else:
         messages.success(request, "Saved. The number is hidden now.")
     return redirect("reach:call", code=bank.code)
+
+
+@login_required
+def friends(request):
+    """A volunteer's own list of people they know (nobody else's, whoever asks)."""
+    if request.method == "POST":
+        try:
+            relational.friend_add(
+                user=request.user,
+                nickname=request.POST.get("nickname", ""),
+                how_known=request.POST.get("how_known", ""),
+            )
+        except Refused as e:
+            refused(request, e)
+        return redirect("reach:friends")
+    rows = [(f, relational.share_links(f)) for f in relational.friends_of(request.user)]
+    return render(request, "reach/friends.html", {"rows": rows, "outcomes": Friend.Outcome.choices})
+
+
+@login_required
+@require_POST
+def friend_update(request, friend_id: int):
+    if request.POST.get("remove"):
+        relational.friend_remove(user=request.user, friend_id=friend_id)
+    else:
+        relational.friend_record(
+            user=request.user, friend_id=friend_id, outcome=request.POST.get("outcome", "")
+        )
+    return redirect("reach:friends")
+
+
+@role_required(*MANAGERS)
+def friend_totals(request):
+    return render(request, "reach/friend_totals.html", {"totals": relational.friend_totals(request.user)})
