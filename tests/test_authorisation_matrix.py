@@ -182,6 +182,7 @@ MATRIX = [
     ("post", "/call/{bank_code}/wrap/{call_target}/", (), 404),  # only the caller holding it
     # relational organising: a volunteer's own list (someone else's entry is 404); totals for managers
     ("get", "/friends/", ALL, None),
+    ("get", "/me/calls/", ALL, None),  # a person's own do-not-call, whoever they are
     ("post", "/friends/{friend}/", (), 404),  # the owner only (not one of these users)
     ("get", "/friends/totals/", MANAGERS, 403),
     ("post", "/api/phonebanks", MANAGERS, 403),

@@ -60,3 +60,24 @@ def test_the_organiser_sees_progress_of_their_own_branch_only(client, users, ban
     assert not PhoneBank.objects.filter(name="Raid").exists() and response.status_code == 200
     listing = client.get("/phonebanks/").content.decode()
     assert "Calls" in listing and "South" not in listing
+
+
+def test_a_person_stops_calls_and_only_they_take_it_back(client, users, branches):
+    from groundswell.accounts.models import AuditEvent
+    from groundswell.reach.selectors import on_do_not_call
+
+    person = factories.person(branch=branches[0], first_name="Dee", last_name="Nc")
+    person.phone = "07700 900123"
+    person.save()
+    dee = factories.user(Role.MEMBER, person=person, email="dee@example.org")
+    client.force_login(dee)
+    client.post("/me/calls/", {"action": "block"})
+    assert on_do_not_call("+447700900123")
+    client.force_login(users[Role.NATIONAL_ADMIN])  # an admin's own page is about their own number
+    client.post("/me/calls/", {"action": "reverse"})
+    assert on_do_not_call("+447700900123")
+    client.force_login(dee)
+    assert "you asked not to be called" in client.get("/me/calls/").content.decode()
+    client.post("/me/calls/", {"action": "reverse"})
+    assert not on_do_not_call("+447700900123")
+    assert AuditEvent.objects.filter(action="reach.do_not_call_reversed").count() == 1

@@ -24,6 +24,10 @@ def suppressed_q(field: str = "number") -> Q:
     return dnc | tps
 
 
+def on_do_not_call(number: str) -> bool:
+    return DoNotCall.objects.filter(number=number).exists()
+
+
 def is_suppressed(number: str) -> bool:
     if DoNotCall.objects.filter(number=number).exists():
         return True

@@ -74,7 +74,7 @@ def phone_bank_create(
         bank = PhoneBank.objects.create(
             branch=branch,
             name=name[:120],
-            code=secrets.token_hex(4),
+            code=secrets.token_hex(6),
             created_by=user,
             busy_delay_minutes=busy_delay_minutes,
             no_answer_delay_hours=no_answer_delay_hours,
@@ -132,35 +132,41 @@ def call_next(*, bank: PhoneBank, user, now: datetime | None = None) -> CallTarg
     now = now or timezone.now()
     policies.may_call(user, bank, joined=_joined(bank, user))
     policies.within_calling_hours(_hours(bank), timezone.localtime(now))
-    Caller.objects.filter(bank=bank, user=user).update(last_seen_at=now)
     with transaction.atomic():
+        # Touching the caller's own row first takes its lock (a row lock on PostgreSQL, the
+        # write lock on SQLite) until this commits: one caller's requests (two tabs, a double
+        # tap) queue, so the second sees the household the first took and a caller never
+        # holds two.
+        Caller.objects.filter(bank=bank, user=user).update(last_seen_at=now)
         mine = (
             CallTarget.objects.filter(
                 bank=bank, assigned_to=user, lease_until__gt=now, state=rules.State.OPEN
             )
             .exclude(suppressed_q())
+            .select_related("household", "elector")
             .first()
         )
         if mine is not None:
             CallTarget.objects.filter(pk=mine.pk, assigned_to=user).update(lease_until=now + LEASE)
             mine.lease_until = now + LEASE
             return mine
-    for _ in range(8):
-        with transaction.atomic():
-            qs = (
-                _free(bank, user, now)
-                .annotate(
-                    mine_first=Case(
-                        When(held_for=user, then=Value(0)), default=Value(1), output_field=IntegerField()
-                    )
+        order = (
+            _free(bank, user, now)
+            .annotate(
+                mine_first=Case(
+                    When(held_for=user, then=Value(0)), default=Value(1), output_field=IntegerField()
                 )
-                .order_by("mine_first", F("due_at").asc(nulls_first=True), "id")
             )
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(skip_locked=True, of=("self",))
-            pick = qs.only("id").first()
+            .order_by("mine_first", F("due_at").asc(nulls_first=True), "id")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            order = order.select_for_update(skip_locked=True, of=("self",))
+        for _ in range(8):
+            pick = order.only("id").first()
             if pick is None:
                 return None
+            # taken only if still free: the loser of a race (possible on SQLite, where FOR
+            # UPDATE does nothing) updates no row and tries again
             taken = (
                 _free(bank, user, now)
                 .filter(pk=pick.pk)
@@ -261,17 +267,21 @@ def do_not_call_record(*, number: str, by=None) -> DoNotCall:
     return dnc
 
 
+def own_number(user) -> str | None:
+    """The signed-in person's own phone number (normalised), if the party holds one."""
+    person = getattr(user, "person", None)
+    if person is None or not person.phone:
+        return None
+    try:
+        return normalise(person.phone)
+    except ValueError:
+        return None
+
+
 def do_not_call_reverse(*, user, number: str) -> bool:
     """The person takes back their own objection (and only they can): audited."""
     number = normalise(number)
-    person = getattr(user, "person", None)
-    own = None
-    if person is not None and person.phone:
-        try:
-            own = normalise(person.phone)
-        except ValueError:
-            own = None
-    policies.may_reverse_do_not_call(user, number, own)
+    policies.may_reverse_do_not_call(user, number, own_number(user))
     with transaction.atomic():
         deleted, _ = DoNotCall.objects.filter(number=number).delete()
         if deleted:

@@ -206,3 +206,20 @@ def friend_update(request, friend_id: int):
 @role_required(*MANAGERS)
 def friend_totals(request):
     return render(request, "reach/friend_totals.html", {"totals": relational.friend_totals(request.user)})
+
+
+@login_required
+def my_calls(request):
+    """A person's own say over phone calls: ask not to be called, or take that back (only
+    they can: an organiser or admin cannot reverse someone's objection)."""
+    own = services.own_number(request.user)
+    if request.method == "POST" and own:
+        if request.POST.get("action") == "reverse":
+            services.do_not_call_reverse(user=request.user, number=own)
+            messages.success(request, "Done: the party may call you again.")
+        else:
+            services.do_not_call_record(number=own, by=request.user)
+            messages.success(request, "Done: nobody will call you from a phone bank.")
+        return redirect("reach:my_calls")
+    blocked = bool(own) and selectors.on_do_not_call(own)
+    return render(request, "reach/my_calls.html", {"own": own, "blocked": blocked})
