@@ -51,6 +51,7 @@ register(
     models=[
         "reach.CallAttempt",
         "reach.Caller",
+        "reach.Friend",
         "reach.CallTarget",
         "reach.PhoneBank",
         "reach.PhoneConsent",
