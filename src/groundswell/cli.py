@@ -26,6 +26,7 @@ APP_GROUPS = {
     "groundgame": "ground game",
     "motions": "democracy",
     "events": "democracy",
+    "reach": "ground game",
     "accounts": "operations",
     "": "operations",  # the project's own app: demo, serve, tick, backup, restore
 }

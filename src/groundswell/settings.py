@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "groundswell.mailouts",
     "groundswell.groups",
     "groundswell.lifecycle",
+    "groundswell.reach",
     "groundswell.worker",
 ]
 

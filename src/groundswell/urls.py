@@ -22,6 +22,7 @@ urlpatterns = [
     path("groups/", include("groundswell.groups.urls")),
     path("payments/", include("groundswell.lifecycle.urls")),
     path("", include("groundswell.mailouts.urls")),
+    path("", include("groundswell.reach.urls")),
     path("", include("groundswell.groundgame.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -30,6 +30,7 @@ from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
 from groundswell.members.services import branches_load_constituencies
 from groundswell.motions.demo import demo_motions
+from groundswell.reach.demo import demo_reach
 
 DEMO_PASSWORD = "groundswell-demo"
 DEMO_BRANCH = "E14000662"  # Derby North: lost by 41 votes in 2015
@@ -108,6 +109,12 @@ class Command(BaseCommand):
             branch=derby, exclude_person_ids={u.person_id for u in users.values() if u.person_id}
         )
         console.print(f"Dues: a synthetic year of Direct Debits in Derby North ({dues})")
+        bank = demo_reach(branch=derby, organiser=users[Role.BRANCH_ORGANISER])
+        if bank is not None:
+            console.print(
+                f"Phone bank: {bank.name}, {bank.targets.count()} households; callers join with the code "
+                f"[bold]{bank.code}[/bold] at http://127.0.0.1:8000/call/{bank.code}/"
+            )
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
         table.add_column("role")
