@@ -207,6 +207,31 @@ MATRIX = [
     ("get", "/api/posts/{gpost}", (ADMIN, ORG, MEM), 404),
     ("post", "/api/posts/{gpost}/responses", ALL, None),  # a body: refusals in tests/groups
     ("post", "/api/responses/{gresponse}/accept", ALL, None),  # a body: refusals in tests/groups
+    # payments ledger: officers; an organiser only their own files' queue and their branches' members
+    ("get", "/payments/", MANAGERS, 403),
+    ("post", "/payments/{payment}/match/", (ADMIN,), (403, 404)),  # an admin's file: not the organiser's
+    ("get", "/payments/memberships/{north_membership}/", MANAGERS, (403, 404)),
+    ("get", "/payments/memberships/{south_membership}/", (ADMIN,), (403, 404)),
+    # phone banks: built and watched by the branch's organisers; worked by whoever joined
+    ("get", "/phonebanks/", MANAGERS, 403),
+    ("get", "/phonebanks/{phonebank}/", MANAGERS, 403),
+    ("get", "/phonebanks/{south_phonebank}/", (ADMIN,), (403, 404)),  # the north organiser: not theirs
+    ("get", "/phonebanks/join/", ALL, None),
+    ("get", "/call/{bank_code}/", ALL, None),  # a join button until joined; no number
+    ("post", "/call/{bank_code}/join/", ALL, None),
+    ("post", "/call/{bank_code}/next/", (), 404),  # only callers who joined (none of these)
+    ("post", "/call/{bank_code}/wrap/{call_target}/", (), 404),  # only the caller holding it
+    # relational organising: a volunteer's own list (someone else's entry is 404); totals for managers
+    ("get", "/friends/", ALL, None),
+    ("get", "/me/calls/", ALL, None),  # a person's own do-not-call, whoever they are
+    ("post", "/friends/{friend}/", (), 404),  # the owner only (not one of these users)
+    ("get", "/friends/totals/", MANAGERS, 403),
+    ("post", "/api/phonebanks", MANAGERS, 403),
+    ("get", "/api/phonebanks/{phonebank}", MANAGERS, 403),
+    ("get", "/api/phonebanks/{south_phonebank}", (ADMIN,), (403, 404)),
+    ("post", "/api/call/{bank_code}/join", ALL, None),
+    ("post", "/api/call/{bank_code}/next", (), 404),
+    ("post", "/api/call/{bank_code}/targets/{call_target}/result", (), (400, 404)),  # empty body: 400 first
 ]
 FILL = {
     k: "X"
@@ -243,6 +268,14 @@ FILL = {
         "gresponse",
         "sel",
         "sapp",
+        "payment",
+        "north_membership",
+        "south_membership",
+        "phonebank",
+        "south_phonebank",
+        "bank_code",
+        "call_target",
+        "friend",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -295,9 +328,11 @@ def _objects(branches, users):
 
     a = factories.person(branch=north, first_name="Nora", last_name="North")
     b = factories.person(branch=north, first_name="Nora", last_name="North", email="")
+    sam = factories.person(branch=south, first_name="Sam", last_name="South")
     return {
         "north": a.pk,
-        "south": factories.person(branch=south, first_name="Sam", last_name="South").pk,
+        "south": sam.pk,
+        **payments(users, a, sam),
         "job": ImportJob.objects.create(
             uploaded_by=users[ADMIN], filename="x.csv", path="/nonexistent", status=ImportJob.Status.DONE
         ).pk,
@@ -310,6 +345,7 @@ def _objects(branches, users):
         **democracy(users, north),
         **groups(users, north),
         **selections(users, north),
+        **reach(users, north, south),
     }
 
 
@@ -338,6 +374,46 @@ def groups(users, north) -> dict:
     services.group_join(user=responder, group=group)
     response = services.response_create(user=responder, post=post, share="email")
     return {"group": group.pk, "gperson": responder.person_id, "gpost": post.pk, "gresponse": response.pk}
+
+
+def payments(users, north_person, south_person) -> dict:
+    """An admin's imported file with one row nobody's reference matched."""
+    from groundswell.lifecycle.services import payments_import
+
+    data = (
+        b"Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,"
+        b"Debit Amount,Credit Amount,Balance\n03/06/2016,FPI,,,NO REFERENCE,,5.00,5.00\n"
+    )
+    result = payments_import(user=users[ADMIN], fmt="bank_csv", filename="matrix.csv", data=data)
+    return {
+        "payment": result.source.payments.get().pk,
+        "north_membership": north_person.memberships.get().pk,
+        "south_membership": south_person.memberships.get().pk,
+    }
+
+
+def reach(users, north, south) -> dict:
+    """A phone bank in each branch, one household on the north one's list."""
+    from groundswell.groundgame.models import Elector
+    from groundswell.reach.models import CallTarget, PhoneBank
+
+    bank = PhoneBank.objects.create(branch=north, name="North calls", code="n0rth001")
+    other = PhoneBank.objects.create(branch=south, name="South calls", code="s0uth001")
+    elector = Elector.objects.filter(constituency__branch=north).first()
+    target = CallTarget.objects.create(
+        bank=bank, household=elector.household, elector=elector, number="+447700900999"
+    )
+    from groundswell.reach.models import Friend
+
+    owner = factories.user(CAN, email="friends.owner@example.org")
+    friend = Friend.objects.create(owner=owner, nickname="Auntie Sue")
+    return {
+        "phonebank": bank.pk,
+        "south_phonebank": other.pk,
+        "bank_code": bank.code,
+        "call_target": target.pk,
+        "friend": friend.pk,
+    }
 
 
 def democracy(users, north) -> dict:

@@ -19,9 +19,14 @@ README = (ROOT / "README.md").read_text()
 BLT = '3 1\n4 1 2 0\n3 2 0\n2 3 1 0\n0\n"Ann"\n"Bob"\n"Cat"\n"Test"\n'
 
 
-def groundswell(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """Runs the console script as a user would: in `cwd`, no GROUNDSWELL_HOME, no settings."""
+def groundswell(*args: str, cwd: Path, home: Path | None = None) -> subprocess.CompletedProcess:
+    """Runs the console script as a user would: in `cwd`, no GROUNDSWELL_HOME, no settings
+    (and `home` as $HOME when given). The package is this checkout's, not whichever copy is
+    installed in the environment (which, in a worktree, is another branch's)."""
     env = {k: v for k, v in os.environ.items() if k not in {"GROUNDSWELL_HOME", "DJANGO_SETTINGS_MODULE"}}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])])
+    if home is not None:
+        env["HOME"] = str(home)
     return subprocess.run(
         [sys.executable, "-m", "groundswell.cli", *args], cwd=cwd, env=env, capture_output=True, text=True
     )
@@ -39,10 +44,14 @@ def groundswell(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     ],
 )
 def test_help_and_version_write_nothing_where_they_run(tmp_path, args):
-    """Before: `groundswell --help` created ./var/secret_key and ./var/static wherever it ran."""
-    proc = groundswell(*args, cwd=tmp_path)
+    """Before: `groundswell --help` created ./var/secret_key and ./var/static wherever it ran.
+    Nor do they write into the user's home directory (caches, config)."""
+    work, home = tmp_path / "work", tmp_path / "home"
+    work.mkdir()
+    home.mkdir()
+    proc = groundswell(*args, cwd=work, home=home)
     assert proc.returncode == 0, proc.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert list(work.iterdir()) == [] and list(home.iterdir()) == []
 
 
 def test_version_is_groundswells_not_djangos(tmp_path):
@@ -85,6 +94,7 @@ def test_count_runs_without_django_and_writes_nothing(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in {"GROUNDSWELL_HOME", "DJANGO_SETTINGS_MODULE"}}
+    env["PYTHONPATH"] = str(ROOT / "src")  # this checkout's package
     proc = subprocess.run(
         [sys.executable, "-c", code, str(path)], cwd=work, env=env, capture_output=True, text=True
     )
@@ -115,16 +125,28 @@ def test_count_refuses_a_bad_file_naming_file_line_and_reason(tmp_path):
 
 
 def test_every_command_the_readme_names_exists():
-    named = set(re.findall(r"`groundswell ([a-z][a-z0-9_-]*)", README))
+    """Every `groundswell X` anywhere in the README (prose, tables, code), and every
+    `groundswell admin X` is one of Django's commands."""
+    from django.core.management import get_commands
+
+    named = set(re.findall(r"\bgroundswell ([a-z][a-z0-9_-]*)", README))
     assert named, "the README names no commands"
     known = {*cli.commands(), "admin", "help", "completion"}
     assert named - known == set()
+    admin = set(re.findall(r"\bgroundswell admin ([a-z][a-z0-9_-]*)", README)) - {"help"}
+    assert admin and {a.replace("-", "_") for a in admin} - set(get_commands()) == set()
 
 
-def test_the_readme_shows_exactly_what_help_prints():
+def test_the_readme_shows_exactly_what_help_prints(tmp_path):
+    """The block is compared with what the console command really prints, and the README's
+    command table has a row for every command `--help` lists."""
     block = re.search(r"```text\n(usage: groundswell .*?)```", README, re.S)
     assert block, "README has no `groundswell --help` block"
-    assert block.group(1) == cli.overview()
+    proc = groundswell("--help", cwd=tmp_path)
+    assert proc.returncode == 0 and block.group(1) == proc.stdout
+    table_rows = set(re.findall(r"^\| `groundswell ([a-z][a-z0-9-]*)", README, re.M))
+    table_rows |= set(re.findall(r", `groundswell ([a-z][a-z0-9-]*)", README))
+    assert set(cli.commands()) - table_rows == set()
 
 
 @pytest.mark.django_db

@@ -42,6 +42,15 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
         for g in WorkingGroup.objects.all()
     )
     assert Post.objects.filter(group__isnull=False).count() == 3
+    from groundswell.reach.models import PhoneBank, TpsNumber
+    from groundswell.reach.selectors import suppressed_q
+
+    bank = PhoneBank.objects.get(name__contains="synthetic")
+    assert bank.targets.count() > 0 and TpsNumber.objects.exists()
+    assert not bank.targets.filter(suppressed_q()).exists()  # the demo's TPS numbers are left out
+    assert all(
+        n.startswith(("+447700900", "+441632960")) for n in bank.targets.values_list("number", flat=True)
+    )
     ballots = Ballot.objects.count()
     assert User.objects.filter(email__endswith="@demo.groundswell.local").count() == 5
     users = User.objects.count()
@@ -58,3 +67,4 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     )
     assert CanvassSession.objects.count() == sessions
     assert Motion.objects.count() == 2 and Event.objects.count() == 4
+    assert PhoneBank.objects.count() == 1

@@ -15,6 +15,7 @@ from groundswell.groups.api import router as groups_router
 from groundswell.mailouts.api import router as mailouts_router
 from groundswell.members.api import router as members_router
 from groundswell.motions.api import router as motions_router
+from groundswell.reach.api import router as reach_router
 
 api = NinjaAPI(
     title="Groundswell API",
@@ -30,6 +31,7 @@ api.add_router("/", motions_router)
 api.add_router("/", events_router)
 api.add_router("/", mailouts_router)
 api.add_router("/", groups_router)
+api.add_router("/", reach_router)
 
 
 @api.exception_handler(Refused)

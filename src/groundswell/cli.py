@@ -12,8 +12,6 @@ without Django at all (`counting_cli`). Django starts only for a command that ne
 
 from __future__ import annotations
 
-import ast
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ APP_GROUPS = {
     "groundgame": "ground game",
     "motions": "democracy",
     "events": "democracy",
+    "reach": "ground game",
     "accounts": "operations",
     "": "operations",  # the project's own app: demo, serve, tick, backup, restore
 }
@@ -75,6 +74,8 @@ def _first_sentence(text: str) -> str:
 
 def _describe(path: Path) -> tuple[str, str | None]:
     """(help, group) of the Command class in a command file, read from its source."""
+    import ast  # here, not at the top: `groundswell count` starts without it
+
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError):
@@ -232,6 +233,8 @@ def run(argv: list[str]) -> int:
 
 
 def _unknown(name: str) -> int:
+    import difflib
+
     message = f"groundswell: unknown command {name!r}."
     close = difflib.get_close_matches(name.replace("_", "-"), [*commands(), "admin", "help"], n=1)
     if close:

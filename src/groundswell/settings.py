@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "groundswell.mailouts",
     "groundswell.groups",
     "groundswell.selections",
+    "groundswell.lifecycle",
+    "groundswell.reach",
     "groundswell.worker",
 ]
 

@@ -18,8 +18,9 @@ def send_credentials(ballot_id: int) -> int:
 @task()
 def count_ballot(ballot_id: int) -> str:
     """Counts a ballot whose key the server holds (a motion vote). A ballot with trustees
-    is counted only when they give their shares (`ballot_count_start`)."""
-    return services.ballot_count(ballot_id=ballot_id).status
+    is counted only when they give their shares (`ballot_count_start`). A re-run after its
+    worker died takes over the dead run's claim (`ballot_count`'s `take_over`)."""
+    return services.ballot_count(ballot_id=ballot_id, take_over=True).status
 
 
 @task()

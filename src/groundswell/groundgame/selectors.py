@@ -254,7 +254,8 @@ def postcode_location(text: str) -> Place:
         return Place(found[0], found[1], normal, "postcode", normal, found[2])
     sector, district = normal[:-2], normal.split(" ", 1)[0]
     areas = {
-        a.code: a for a in PostcodeArea.objects.filter(code__in=[sector, district]).only(
+        a.code: a
+        for a in PostcodeArea.objects.filter(code__in=[sector, district]).only(
             "code", "kind", "latitude", "longitude", "country"
         )
     }

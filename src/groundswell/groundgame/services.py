@@ -723,3 +723,18 @@ def correction_review(*, correction: RegisterCorrection, accept: bool, actor) ->
         actor=actor, action=f"register.correction.{correction.status}", target=f"correction:{correction.pk}"
     )
     return correction
+
+
+def contact_record_by_phone(*, elector_id: int, caller, item: dict, recorded_at: datetime) -> Contact:
+    """A phone bank's result, stored as the same kind of contact record as the doorstep's
+    (channel "phone"), so dashboards and knock-up lists read both."""
+    contact = Contact(
+        id=uuid.uuid4(),
+        elector_id=elector_id,
+        canvasser=caller,
+        channel="phone",
+        recorded_at=policies.contact_time(recorded_at),
+        **_contact_fields(item),
+    )
+    contact.save(force_insert=True)
+    return contact

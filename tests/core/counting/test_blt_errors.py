@@ -30,3 +30,29 @@ def test_malformed_csv_names_the_line():
     assert info.value.errors[0].line == 2
     with pytest.raises(FormatError):
         parse_csv("first,second\nA,B\n".splitlines(keepends=True))
+
+
+@pytest.mark.parametrize("suffix", [".blt", ".csv"])
+def test_a_byte_that_is_not_utf8_is_refused_with_its_line_and_the_file_closed(tmp_path, suffix):
+    """A Latin-1 name far into a file (past the decoder's first chunk) is refused naming its
+    line, not read as some other text; every handle on the file is closed after."""
+    import gc
+    import warnings
+
+    from groundswell.core.formats.ballot_files import open_ballot_file
+
+    if suffix == ".blt":
+        head, paper, tail = b"2 1\n", b"1 1 2 0\n", b'0\n"A"\n"Zo\xeb"\n"t"\n'
+        bad_line = 2 + 5000 + 2
+    else:
+        head, paper, tail = b"rank1,rank2\n", b"A,B\n", b"Zo\xeb,A\n"
+        bad_line = 1 + 5000 + 1
+    path = tmp_path / f"latin1{suffix}"
+    path.write_bytes(head + paper * 5000 + tail)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        with pytest.raises(FormatError) as info:
+            open_ballot_file(path)
+        gc.collect()
+    assert info.value.errors[0].line == bad_line
+    assert "not UTF-8" in info.value.errors[0].message and "0xeb" in info.value.errors[0].message

@@ -131,7 +131,9 @@ def rebuild_key(ballot: Ballot, given: Sequence[str]) -> sealing.BallotKey:
     return key
 
 
-def _claim(ballot_id: int, total: int) -> Ballot:
+def _claim(ballot_id: int, total: int, take_over: bool = False) -> Ballot:
+    """Marks the count as running with a new token (only the run holding it may store the
+    count). A running claim refused unless stale, or unless `take_over` (see ballot_count)."""
     with transaction.atomic():
         ballot = Ballot.objects.select_for_update().get(pk=ballot_id)
         if ballot.status != Ballot.Status.CLOSED:
@@ -139,7 +141,7 @@ def _claim(ballot_id: int, total: int) -> Ballot:
                 f"only a closed ballot can be counted (this one is {ballot.get_status_display()})"
             )
         p = ballot.count_progress or {}
-        if p.get("state") == "running":
+        if p.get("state") == "running" and not take_over:
             seen = datetime.fromisoformat(p["at"])
             if (timezone.now() - seen).total_seconds() < STALE_AFTER:
                 raise BallotError("the count is already running")
@@ -310,10 +312,17 @@ def ballot_count(
     actor=None,
     progress: Callable[[int, int], None] | None = None,
     key: sealing.BallotKey | None = None,
+    take_over: bool = False,
 ) -> Ballot:
     """Opens the sealed box and counts: every paper is opened in memory, the papers are
     written in a random order in one transaction, counted, and the key is dropped. A
-    crash part-way leaves the ballot closed and nothing written: give the shares again."""
+    crash part-way leaves the ballot closed and nothing written: give the shares again.
+
+    `take_over` is for the task worker re-running the count task: the queue runs a task in
+    one worker at a time and re-queues it only once that worker's lease has run out, so a
+    claim still marked running is its dead predecessor's (a kill -9 leaves it fresh for
+    STALE_AFTER, and refusing it failed the re-run for good). The claim's token still makes
+    sure that only one run, the newest, stores anything."""
     ballot = Ballot.objects.get(pk=ballot_id)
     if ballot.status != Ballot.Status.CLOSED:
         return ballot
@@ -321,7 +330,7 @@ def ballot_count(
     if key is None:
         key = rebuild_key(ballot, shares_given)
     total = SealedBallot.objects.filter(ballot=ballot).count()
-    ballot = _claim(ballot.pk, total)
+    ballot = _claim(ballot.pk, total, take_over)
     token = ballot.count_progress["token"]
     try:
         papers = _open_all(ballot, key, total, progress, token)

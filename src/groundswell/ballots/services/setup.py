@@ -16,6 +16,7 @@ from groundswell.ballots import keys, policies
 from groundswell.ballots.models import Ballot, Candidate, Elector, Trustee
 from groundswell.ballots.services.errors import BallotError
 from groundswell.core.ballotbox import sealing, shares
+from groundswell.lifecycle.selectors import memberships_lapsed_as_at
 from groundswell.members.models import Category
 from groundswell.members.selectors import eligible_electorate
 
@@ -193,7 +194,13 @@ def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None =
             _make_key(ballot)
             ballot.save(update_fields=["public_key", "key_fingerprint"])
     electorate = eligible_electorate(
-        ballot.eligible_categories, ballot.freeze_date, ballot.min_membership_days, ballot.branch_id
+        ballot.eligible_categories,
+        ballot.freeze_date,
+        ballot.min_membership_days,
+        ballot.branch_id,
+        # memberships on the payments ledger: lapsed or not by their derived standing as at
+        # the freeze date (issue 16), not by a hand-typed date
+        exclude_memberships=memberships_lapsed_as_at(ballot.freeze_date),
     )
     have = set(Elector.objects.filter(ballot=ballot).values_list("person_id", flat=True))
     missing = [e for e in electorate if e.person_id not in have]

@@ -15,8 +15,17 @@ class TieBreaker:
     def __init__(self, candidates: Sequence[str], seed: int) -> None:
         self.candidates = list(candidates)
         self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self._rng: np.random.Generator | None = None
         self.record: list[TieBreak] = []
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The generator lots are drawn from, made at the first lot: most counts draw none,
+        and numpy.random is a tenth of `groundswell count`'s start-up. Made from the same
+        seed whenever it is first needed, so the draws are the same as if made up front."""
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        return self._rng
 
     def pick(
         self,

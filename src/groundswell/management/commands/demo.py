@@ -24,11 +24,13 @@ from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.events.demo import demo_events
 from groundswell.groundgame.demo import demo_assign, demo_groundgame
 from groundswell.groups.demo import demo_groups
+from groundswell.lifecycle.demo import demo_dues
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
 from groundswell.members.services import branches_load_constituencies
 from groundswell.motions.demo import demo_motions
+from groundswell.reach.demo import demo_reach
 
 DEMO_PASSWORD = "groundswell-demo"
 DEMO_BRANCH = "E14000662"  # Derby North: lost by 41 votes in 2015
@@ -103,6 +105,16 @@ class Command(BaseCommand):
             others=[users[Role.RETURNING_OFFICER]],
         )
         console.print("Motions, events, working groups: synthetic demo ones in Derby North")
+        dues = demo_dues(
+            branch=derby, exclude_person_ids={u.person_id for u in users.values() if u.person_id}
+        )
+        console.print(f"Dues: a synthetic year of Direct Debits in Derby North ({dues})")
+        bank = demo_reach(branch=derby, organiser=users[Role.BRANCH_ORGANISER])
+        if bank is not None:
+            console.print(
+                f"Phone bank: {bank.name}, {bank.targets.count()} households; callers join with the code "
+                f"[bold]{bank.code}[/bold] at http://127.0.0.1:8000/call/{bank.code}/"
+            )
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
         table.add_column("role")

@@ -1,0 +1,138 @@
+"""The payments ledger (append-only), the rates, and the files it was imported from.
+
+A membership's standing is never stored here: it is derived, as at any date, from the
+ledger and the rates by groundswell.core.lifecycle (see selectors.standing_as_at)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from groundswell.members.models import Membership
+
+
+class Rate(models.Model):
+    """A published membership rate: standard, reduced, unwaged, youth; monthly or yearly."""
+
+    name = models.CharField(max_length=40, unique=True)
+    amount_pence = models.PositiveIntegerField()
+    period_months = models.PositiveSmallIntegerField(default=1)
+    grace_months = models.PositiveSmallIntegerField(
+        default=6, help_text="months in arrears before a membership lapses (the rule book's)"
+    )
+    is_default = models.BooleanField(default=False, help_text="for memberships with no rate set")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="rate_positive"),
+            models.CheckConstraint(condition=Q(period_months__gt=0), name="rate_period_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (£{self.amount_pence / 100:.2f} / {self.period_months} month(s))"
+
+
+class Subscription(models.Model):
+    """How a membership pays: its rate, and the payment references that identify it in files
+    (a GoCardless mandate, a Stripe customer, a Bacs reference). The membership number is
+    always a reference too."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="subscription")
+    rate = models.ForeignKey(Rate, on_delete=models.PROTECT, related_name="+")
+    references = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} at {self.rate_id}"
+
+
+class SourceFile(models.Model):
+    """One imported file: its bytes' SHA-256 makes importing it twice a no-op."""
+
+    class Format(models.TextChoices):
+        GOCARDLESS = "gocardless", "GoCardless payments export (CSV)"
+        STRIPE = "stripe", "Stripe payments export (CSV)"
+        ARUDD = "arudd", "Bacs ARUDD report (XML): failed debits"
+        ADDACS = "addacs", "Bacs ADDACS report (XML): cancelled mandates"
+        BANK_CSV = "bank_csv", "Bank statement (CSV)"
+        MT940 = "mt940", "Bank statement (SWIFT MT940)"
+        OFX = "ofx", "Bank statement (OFX)"
+
+    format = models.CharField(max_length=12, choices=Format.choices)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scope = models.JSONField(null=True, blank=True, help_text="branch ids the importer could see (null: all)")
+    rows = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_format_display()})"
+
+
+class Payment(models.Model):
+    """One row of the ledger: a payment, a failed collection (negative) or a cancelled
+    mandate (zero). Never updated or deleted: the database refuses (migration 0002)."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "Payment"
+        FAILED = "failed", "Failed collection"
+        MANDATE_CANCELLED = "mandate_cancelled", "Mandate cancelled"
+
+    class Method(models.TextChoices):
+        DIRECT_DEBIT = "direct_debit", "Direct Debit"
+        CARD = "card", "Card"
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount_pence = models.IntegerField(help_text="negative for a failed collection")
+    paid_on = models.DateField(help_text="the value date in the file")
+    method = models.CharField(max_length=16, choices=Method.choices)
+    reference = models.CharField(max_length=140, blank=True)
+    external_id = models.CharField(
+        max_length=80, blank=True, help_text="the payment network's id, format-prefixed"
+    )
+    detail = models.CharField(max_length=140, blank=True, help_text="e.g. a Bacs return reason")
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="payments")
+    line = models.PositiveIntegerField()
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "line"], name="payment_one_row_per_line"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="payment_external_id_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["membership", "paid_on"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} £{self.amount_pence / 100:.2f} on {self.paid_on} ({self.reference})"
+        )
+
+
+class HandMatch(models.Model):
+    """An officer's match of an unmatched payment to a membership (the ledger row stays as it
+    was imported: a match is a row of its own, one per payment, audited)."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="hand_match")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="hand_matches")
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    matched_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"payment {self.payment_id} -> membership {self.membership_id}"

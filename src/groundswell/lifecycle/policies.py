@@ -1,0 +1,30 @@
+"""Who may do what with the payments ledger: one function per action, called by services."""
+
+from __future__ import annotations
+
+from groundswell.accounts.policies import Refused
+from groundswell.members import selectors as members
+
+
+def may_import_payments(user) -> None:
+    """National admins and branch organisers (their matches stay inside their branches);
+    `user` None is the command line, run by whoever holds the server."""
+    if user is not None and not members.can_manage_members(user):
+        raise Refused("lifecycle.import", "only officers can import payments", status=403)
+
+
+def may_view_ledger(user) -> None:
+    if not members.can_manage_members(user):
+        raise Refused("lifecycle.view", "only officers can see the payments ledger", status=403)
+
+
+def may_match(user, *, payment, membership) -> None:
+    """A branch organiser matches only payments from files imported within their scope, and
+    only to memberships of their branches; anything else is not theirs to know of (404)."""
+    may_view_ledger(user)
+    scope = members.branch_scope(user)
+    if scope is None:
+        return
+    file_scope = payment.source.scope
+    if file_scope is None or not set(file_scope) <= set(scope) or membership.branch_id not in scope:
+        raise Refused("lifecycle.match", "no such payment or membership", status=404)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from groundswell.lifecycle import views
+
+app_name = "lifecycle"
+
+urlpatterns = [
+    path("", views.payments, name="payments"),
+    path("<int:payment_id>/match/", views.payment_match, name="match"),
+    path("memberships/<int:membership_id>/", views.membership_ledger, name="ledger"),
+]

@@ -1,0 +1,62 @@
+"""What reach holds about a (volunteer) person: the phone banks they joined and built, the
+households they hold, consents and objections they recorded. Electors' numbers belong to
+the register's data (refreshed from canvasses), not member records."""
+
+from groundswell.members.personal_data import account_of, null_user, register
+from groundswell.reach.models import (
+    CallAttempt,
+    Caller,
+    CallTarget,
+    DoNotCall,
+    Friend,
+    PhoneBank,
+    PhoneConsent,
+)
+
+
+def access(person) -> dict:
+    user = account_of(person)
+    if user is None:
+        return {}
+    return {
+        "phone_banks_joined": list(Caller.objects.filter(user=user).values_list("bank__name", flat=True)),
+        "phone_banks_built": list(PhoneBank.objects.filter(created_by=user).values_list("name", flat=True)),
+        "households_held": CallTarget.objects.filter(assigned_to=user).count(),
+        "calls_made": CallAttempt.objects.filter(caller=user).count(),
+        "people_i_know": list(Friend.objects.filter(owner=user).values("nickname", "how_known", "outcome")),
+        "consents_recorded": PhoneConsent.objects.filter(recorded_by=user).count(),
+        "objections_recorded": DoNotCall.objects.filter(recorded_by=user).count(),
+    }
+
+
+def erase(person) -> None:
+    user = account_of(person)
+    if user is None:
+        return
+    Caller.objects.filter(user=user).delete()
+    Friend.objects.filter(owner=user).delete()
+    CallTarget.objects.filter(assigned_to=user).update(assigned_to=None, lease_until=None)
+    CallTarget.objects.filter(held_for=user).update(held_for=None, held_until=None)
+    for model, field in (
+        (CallAttempt, "caller"),
+        (PhoneBank, "created_by"),
+        (PhoneConsent, "recorded_by"),
+        (DoNotCall, "recorded_by"),
+    ):
+        null_user(model, field, user)
+
+
+register(
+    "reach",
+    models=[
+        "reach.CallAttempt",
+        "reach.Caller",
+        "reach.Friend",
+        "reach.CallTarget",
+        "reach.PhoneBank",
+        "reach.PhoneConsent",
+        "reach.DoNotCall",
+    ],
+    access=access,
+    erase=erase,
+)

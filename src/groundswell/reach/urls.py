@@ -1,0 +1,19 @@
+from django.urls import path
+
+from groundswell.reach import views
+
+app_name = "reach"
+
+urlpatterns = [
+    path("phonebanks/", views.bank_list, name="list"),
+    path("phonebanks/join/", views.join, name="join"),
+    path("phonebanks/<int:bank_id>/", views.bank_detail, name="bank"),
+    path("call/<str:code>/", views.call_page, name="call"),
+    path("call/<str:code>/join/", views.call_join, name="call_join"),
+    path("call/<str:code>/next/", views.call_next, name="call_next"),
+    path("call/<str:code>/wrap/<int:target_id>/", views.call_wrap, name="call_wrap"),
+    path("me/calls/", views.my_calls, name="my_calls"),
+    path("friends/", views.friends, name="friends"),
+    path("friends/totals/", views.friend_totals, name="friend_totals"),
+    path("friends/<int:friend_id>/", views.friend_update, name="friend"),
+]

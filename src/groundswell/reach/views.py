@@ -1,0 +1,225 @@
+"""Phone bank pages: organisers build lists and watch progress; callers join by code or
+link and work one household at a time (preview dialling by a tel: link)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from groundswell.accounts.permissions import role_required
+from groundswell.accounts.policies import Refused
+from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
+from groundswell.core.reach.recall import Outcome
+from groundswell.groundgame.models import Contact
+from groundswell.members.models import Branch
+from groundswell.reach import policies, relational, selectors, services
+from groundswell.reach.models import Friend, PhoneBank
+from groundswell.web.feedback import refused
+
+MANAGERS = ("national_admin", "branch_organiser")
+OUTCOMES = [
+    (Outcome.ANSWERED, "Answered"),
+    (Outcome.NO_ANSWER, "No answer"),
+    (Outcome.BUSY, "Busy"),
+    (Outcome.VOICEMAIL, "Voicemail"),
+    (Outcome.CALL_BACK, "Call back"),
+    (Outcome.WRONG_NUMBER, "Wrong number"),
+    (Outcome.DO_NOT_CALL, "Do not call"),
+]
+
+
+def _int(value, default: int) -> int:
+    return int(value) if str(value).isdigit() else default
+
+
+@role_required(*MANAGERS)
+def bank_list(request):
+    admin = is_national_admin(request.user)
+    scope = None if admin else organised_branch_ids(request.user)
+    branches = (
+        Branch.objects.order_by("name") if admin else Branch.objects.filter(pk__in=scope).order_by("name")
+    )
+    if request.method == "POST":
+        branch = Branch.objects.filter(pk=_int(request.POST.get("branch"), 0)).first()
+        try:
+            if branch is None:
+                raise Refused("reach.branch", "choose a branch", status=422)
+            bank = services.phone_bank_create(
+                user=request.user,
+                branch=branch,
+                name=request.POST.get("name", ""),
+                busy_delay_minutes=_int(request.POST.get("busy_delay_minutes"), 15),
+                no_answer_delay_hours=_int(request.POST.get("no_answer_delay_hours"), 4),
+            )
+        except Refused as e:
+            refused(request, e)
+        else:
+            return redirect("reach:bank", bank_id=bank.pk)
+    return render(
+        request,
+        "reach/list.html",
+        {"banks": selectors.banks_for(request.user, branch_ids=scope), "branches": branches},
+    )
+
+
+@role_required(*MANAGERS)
+def bank_detail(request, bank_id: int):
+    bank = get_object_or_404(PhoneBank.objects.select_related("branch"), pk=bank_id)
+    policies.may_see_bank(request.user, bank)
+    link = request.build_absolute_uri(f"/call/{bank.code}/")
+    return render(
+        request, "reach/detail.html", {"bank": bank, "progress": selectors.bank_progress(bank), "link": link}
+    )
+
+
+@login_required
+def join(request):
+    if request.method == "POST":
+        try:
+            bank = services.phone_bank_join(user=request.user, code=request.POST.get("code", ""))
+        except Refused as e:
+            refused(request, e)
+        else:
+            return redirect("reach:call", code=bank.code)
+    return render(request, "reach/join.html")
+
+
+def _bank_by_code(code: str) -> PhoneBank:
+    bank = PhoneBank.objects.filter(code=code.lower()).first()
+    if bank is None:
+        raise Http404("no phone bank has that code")
+    return bank
+
+
+@login_required
+def call_page(request, code: str):
+    bank = _bank_by_code(code)
+    joined = selectors.has_joined(bank, request.user)
+    target = selectors.held_by(bank, request.user, timezone.now()) if joined else None
+    history = selectors.contact_history(target.elector_id) if target else []
+    return render(
+        request,
+        "reach/call.html",
+        {
+            "bank": bank,
+            "joined": joined,
+            "target": target,
+            "history": history,
+            "outcomes": OUTCOMES,
+            "codes": services.SURVEY_CODES,
+            "parties": Contact.PARTIES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_join(request, code: str):
+    bank = _bank_by_code(code)
+    services.phone_bank_join(user=request.user, code=bank.code)
+    return redirect("reach:call", code=bank.code)
+
+
+@login_required
+@require_POST
+def call_next(request, code: str):
+    bank = _bank_by_code(code)
+    try:
+        target = services.call_next(bank=bank, user=request.user)
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+    else:
+        if target is None:
+            messages.info(request, "Nobody is due a call now. Try again in a few minutes.")
+    return redirect("reach:call", code=bank.code)
+
+
+@login_required
+@require_POST
+def call_wrap(request, code: str, target_id: int):
+    bank = _bank_by_code(code)
+    post = request.POST
+    call_back_at = None
+    if post.get("call_back_at"):
+        try:
+            call_back_at = timezone.make_aware(datetime.fromisoformat(post["call_back_at"]))
+        except ValueError:
+            call_back_at = None
+    survey = {k: post.get(k, "") for k in ("code", "previous_vote", "likelihood", "issues", "notes")} | {
+        k: post.get(k) == "on" for k in ("pledged", "postal_vote", "lift")
+    }
+    try:
+        services.call_wrap_up(
+            bank=bank,
+            user=request.user,
+            target_id=target_id,
+            outcome=post.get("outcome", ""),
+            survey=survey,
+            call_back_at=call_back_at,
+        )
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+    else:
+        messages.success(request, "Saved. The number is hidden now.")
+    return redirect("reach:call", code=bank.code)
+
+
+@login_required
+def friends(request):
+    """A volunteer's own list of people they know (nobody else's, whoever asks)."""
+    if request.method == "POST":
+        try:
+            relational.friend_add(
+                user=request.user,
+                nickname=request.POST.get("nickname", ""),
+                how_known=request.POST.get("how_known", ""),
+            )
+        except Refused as e:
+            refused(request, e)
+        return redirect("reach:friends")
+    rows = [(f, relational.share_links(f)) for f in relational.friends_of(request.user)]
+    return render(request, "reach/friends.html", {"rows": rows, "outcomes": Friend.Outcome.choices})
+
+
+@login_required
+@require_POST
+def friend_update(request, friend_id: int):
+    if request.POST.get("remove"):
+        relational.friend_remove(user=request.user, friend_id=friend_id)
+    else:
+        relational.friend_record(
+            user=request.user, friend_id=friend_id, outcome=request.POST.get("outcome", "")
+        )
+    return redirect("reach:friends")
+
+
+@role_required(*MANAGERS)
+def friend_totals(request):
+    return render(request, "reach/friend_totals.html", {"totals": relational.friend_totals(request.user)})
+
+
+@login_required
+def my_calls(request):
+    """A person's own say over phone calls: ask not to be called, or take that back (only
+    they can: an organiser or admin cannot reverse someone's objection)."""
+    own = services.own_number(request.user)
+    if request.method == "POST" and own:
+        if request.POST.get("action") == "reverse":
+            services.do_not_call_reverse(user=request.user, number=own)
+            messages.success(request, "Done: the party may call you again.")
+        else:
+            services.do_not_call_record(number=own, by=request.user)
+            messages.success(request, "Done: nobody will call you from a phone bank.")
+        return redirect("reach:my_calls")
+    blocked = bool(own) and selectors.on_do_not_call(own)
+    return render(request, "reach/my_calls.html", {"own": own, "blocked": blocked})
