@@ -95,3 +95,17 @@ def test_an_organiser_opens_a_selection_only_in_their_branch(client, setup):
     r = client.post("/selections/new/", form | {"branch": a.pk})
     assert Selection.objects.filter(title="Raid", branch=a, min_months=6).exists()
     assert "Raid" in client.get("/selections/").content.decode()
+
+
+def test_the_panels_read_of_every_application_is_audited(client, setup):
+    """Statements, self-declared gender and trade union of every applicant, on one page:
+    a bulk read of personal data, audited with how many applications were shown."""
+    from groundswell.accounts.models import AuditEvent
+
+    a, _b, org, s = setup
+    apply(member(a), s)
+    apply(member(a), s)
+    client.force_login(org)
+    assert client.get(f"/selections/{s.pk}/panel/").status_code == 200
+    entry = AuditEvent.objects.filter(action="selections.applications_read").get()
+    assert entry.rows == 2 and entry.target == f"selection:{s.pk}" and entry.actor_id == org.pk

@@ -183,3 +183,15 @@ def selection_ballot_create(
         detail={"ballot": ballot.pk},
     )
     return ballot
+
+
+def applications_for_panel(*, actor, selection: Selection) -> list[Application]:
+    """The panel's read of every application: statements, self-declared gender and trade
+    union are personal data (union membership special category), so reading them all is
+    audited as a bulk read, with how many were shown."""
+    policies.may_read_applications(actor, selection)
+    apps = list(selection.applications.select_related("person").prefetch_related("decisions"))
+    audit_record(
+        actor=actor, action="selections.applications_read", target=f"selection:{selection.pk}", rows=len(apps)
+    )
+    return apps

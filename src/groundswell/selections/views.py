@@ -67,8 +67,7 @@ def selection_apply(request, selection_id: int):
 @role_required()
 def selection_panel(request, selection_id: int):
     s = _selection(request, selection_id)
-    policies.may_read_applications(request.user, s)
-    apps = s.applications.select_related("person").prefetch_related("decisions")
+    apps = services.applications_for_panel(actor=request.user, selection=s)
     return render(request, "selections/panel.html", {"s": s, "apps": apps, "balance": selectors.balance(s)})
 
 
