@@ -34,18 +34,24 @@ class ImportResult:
     unmatched: int = 0
     already: int = 0  # rows another file had already put in the ledger (same network id)
     duplicate_of: SourceFile | None = None
+    duplicate_visible: bool = True  # False: another officer's file, not named to this one
+    rematched: int = 0  # rows already in the ledger, unmatched there, matched by this import
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        more = f"; {self.rematched} earlier row(s) now matched" if self.rematched else ""
         if self.duplicate_of is not None:
             f = self.duplicate_of
+            if not self.duplicate_visible:
+                return "this file was already imported by another officer: no new rows" + more
             return (
                 f"{f.filename} was already imported on {f.imported_at:%Y-%m-%d %H:%M} "
-                f"(import {f.pk}): nothing changed"
+                f"(import {f.pk}): " + ("no new rows" + more if self.rematched else "nothing changed")
             )
         return (
             f"{self.rows} row(s) recorded: {self.matched} matched, {self.unmatched} for matching by hand"
             + (f", {self.already} already in the ledger" if self.already else "")
+            + more
         )
 
 
@@ -67,6 +73,34 @@ def reference_index(user) -> dict[str, int]:
     return index
 
 
+def _match_of(index: dict[str, int], r: parsers.Row) -> int | None:
+    return next((index[_norm(w)] for w in (r.reference, *r.words) if w and _norm(w) in index), None)
+
+
+def _rematch(*, user, index: dict[str, int], pairs: list[tuple[int, parsers.Row]]) -> int:
+    """Rows already in the ledger (an earlier import of the same file or the same network
+    id) that nobody has matched are matched now if this importer's references know them.
+    Without this, an organiser importing a party-wide file first (only their own branch's
+    members match) would leave every other branch's members unmatched for good: the national
+    import of the same bytes or ids changed nothing, and those members drifted into arrears
+    and off a ballot's frozen electorate. The index is the importer's own scope, so nobody
+    matches (or learns of) members outside it."""
+    wanted = {pk: mid for pk, r in pairs if (mid := _match_of(index, r)) is not None}
+    free = Payment.objects.filter(pk__in=list(wanted), membership__isnull=True, hand_match__isnull=True)
+    # the ledger is append-only: the match is a row of its own, as a hand match is
+    matches = [
+        HandMatch(
+            payment_id=pk, membership_id=wanted[pk], matched_by=user, note="by reference, on a later import"
+        )
+        for pk in free.values_list("pk", flat=True)
+    ]
+    HandMatch.objects.bulk_create(matches, batch_size=2000)
+    matched = len(matches)
+    if matched:
+        audit_record(actor=user, action="lifecycle.rematch", target="payments", rows=matched)
+    return matched
+
+
 def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResult:
     """Reads the whole file first; any bad row and nothing is imported. The same bytes
     again change nothing; rows another file already recorded (same GoCardless/Stripe id)
@@ -78,7 +112,7 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
     digest = hashlib.sha256(data).hexdigest()
     earlier = SourceFile.objects.filter(sha256=digest).first()
     if earlier is not None:
-        return ImportResult(source=None, duplicate_of=earlier)
+        return _again(user=user, earlier=earlier, rows=parser(filename, data))
     try:
         rows = parser(filename, data)
     except parsers.FileProblems as e:
@@ -95,20 +129,20 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
                 imported_by=user,
                 scope=sorted(scope) if scope is not None else None,
             )
-            existing = set(
+            existing = dict(
                 Payment.objects.filter(
                     external_id__in=[r.external_id for r in rows if r.external_id]
-                ).values_list("external_id", flat=True)
+                ).values_list("external_id", "pk")
             )
-            batch = []
+            batch, again = [], []
             for r in rows:
                 if r.external_id and r.external_id in existing:
                     result.already += 1
+                    if existing[r.external_id]:
+                        again.append((existing[r.external_id], r))
                     continue
-                existing.add(r.external_id)
-                mid = next(
-                    (index[_norm(w)] for w in (r.reference, *r.words) if w and _norm(w) in index), None
-                )
+                existing[r.external_id] = 0
+                mid = _match_of(index, r)
                 result.matched += mid is not None
                 result.unmatched += mid is None
                 batch.append(
@@ -119,6 +153,7 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
                     )
                 )  # fmt: skip
             Payment.objects.bulk_create(batch, batch_size=2000)
+            result.rematched = _rematch(user=user, index=index, pairs=again)
             result.rows = len(batch)
             source.rows = len(batch)
             SourceFile.objects.filter(pk=source.pk).update(rows=len(batch))
@@ -135,9 +170,26 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
         earlier = SourceFile.objects.filter(sha256=digest).first()
         if earlier is None:
             raise
-        return ImportResult(source=None, duplicate_of=earlier)
+        return _again(user=user, earlier=earlier, rows=rows)
     result.source = source
     return result
+
+
+def _again(*, user, earlier: SourceFile, rows: list[parsers.Row]) -> ImportResult:
+    """The same bytes again: nothing new is recorded, but rows of the earlier import still
+    unmatched are matched within this importer's scope (see `_rematch`). Another officer's
+    file is not named (its name and date are theirs)."""
+    from groundswell.lifecycle.selectors import files_for
+
+    lines = dict(Payment.objects.filter(source=earlier).values_list("line", "pk"))
+    with transaction.atomic():
+        rematched = _rematch(
+            user=user,
+            index=reference_index(user),
+            pairs=[(lines[r.line], r) for r in rows if r.line in lines],
+        )
+    visible = user is None or files_for(user).filter(pk=earlier.pk).exists()
+    return ImportResult(source=None, duplicate_of=earlier, duplicate_visible=visible, rematched=rematched)
 
 
 @transaction.atomic
