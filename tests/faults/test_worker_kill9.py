@@ -12,6 +12,7 @@ import threading
 import time
 from datetime import date
 from email import message_from_bytes
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -67,6 +68,7 @@ class Sink:
         self.received: list[tuple[str, str]] = []  # (recipient, Message-ID)
         self.kill_at: int | None = None
         self.victim: Worker | None = None
+        self.orphans: list[int] = []  # the victim's own processes at the kill
         self.lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
 
@@ -76,9 +78,29 @@ class Sink:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt, message_id))
             if self.kill_at is not None and len(self.received) >= self.kill_at and self.victim:
+                self.orphans = children_of(self.victim.proc.pid)
                 os.kill(self.victim.proc.pid, signal.SIGKILL)
                 self.kill_at = None
         return "250 OK"
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for d in Path("/proc").iterdir():
+        try:
+            if d.name.isdigit() and (d / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                found.append(int(d.name))
+        except OSError:
+            continue
+    return found
+
+
+def running(pid: int) -> bool:
+    """Not gone and not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def wait_for(condition, what: str, timeout: float = 120) -> None:

@@ -33,7 +33,7 @@ from groundswell.core.ballotbox import sealing
 from groundswell.core.counting import BallotBuilder, count
 from groundswell.members.models import Membership, Person
 from groundswell.members.selectors import eligible_electorate
-from tests.faults.test_worker_kill9 import DB_TASKS, Sink, Worker, requeue_by_tick, wait_for
+from tests.faults.test_worker_kill9 import DB_TASKS, Sink, Worker, requeue_by_tick, running, wait_for
 
 pytestmark = [
     pytest.mark.faults,
@@ -168,6 +168,10 @@ def test_kill9_mid_send_of_codes_then_restart_gives_every_elector_one_working_co
         worker = sink.victim = Worker(sink.controller.port)
         worker.proc.wait(timeout=120)
         assert worker.proc.returncode == -9, "the worker finished before the kill"
+        # it sent through forked sender processes, and they died with it: none finishes a
+        # batch after the kill (a late email would carry a code that a re-send replaced)
+        assert sink.orphans, "the codes were not sent by sender processes"
+        wait_for(lambda: not any(running(p) for p in sink.orphans), "the senders to die with the worker", 10)
         assert 0 < Ballot.objects.get(pk=ballot.pk).credentials_sent < n
         assert DBTaskResult.objects.filter(status="RUNNING").count() == 1
         requeue_by_tick()
@@ -189,7 +193,7 @@ def test_kill9_mid_send_of_codes_then_restart_gives_every_elector_one_working_co
     for rcpt, code in sink.codes:
         works = keys.code_hash(code) == electors[rcpt].code_hash
         assert works == (code == last_code[rcpt]), f"{rcpt} holds a working code that is not their last"
-    # a re-send covers only the batches in flight at the kill (4 connections + 1, 100 each)
+    # a re-send covers only the batches in flight at the kill (4 senders + 1, 100 each)
     assert len(sink.codes) - len(electors) <= 5 * services.codes.SEND_BATCH
     done = Ballot.objects.get(pk=ballot.pk)
     assert done.credentials_sent == len(electors) == done.electorate_size > n  # (and the fixtures' member)

@@ -5,7 +5,6 @@ server's secret), and dropped when the count is stored."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import secrets
 import threading
@@ -25,6 +24,7 @@ from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
 from groundswell.ballots.signals import ballot_counted
 from groundswell.core.ballotbox import sealing, shares
 from groundswell.core.counting import BallotBuilder, count
+from groundswell.forking import can_fork, fork_pool
 
 PROGRESS_EVERY = 10_000
 STALE_AFTER = 120  # seconds without progress: the counting process is gone
@@ -217,11 +217,9 @@ def _open_all(
     workers = int(getattr(settings, "BALLOT_COUNT_WORKERS", 0) or os.cpu_count() or 1)
     papers: list[tuple[str, tuple[int, ...] | None]] = []
     pool = None
-    # Forking is only safe from a process's main thread (the CLI, the task worker): a web
-    # server's count runs in a thread beside others, and opens the box in that thread alone.
-    forkable = threading.current_thread() is threading.main_thread()
-    if workers > 1 and total >= 20_000 and forkable and "fork" in multiprocessing.get_all_start_methods():
-        pool = multiprocessing.get_context("fork").Pool(workers)
+    # a web server's count runs in a thread beside others, and opens the box in that thread alone
+    if workers > 1 and total >= 20_000 and can_fork():
+        pool = fork_pool(workers)
     try:
         source = _chunks(ballot, 5000)
         if pool is None:
