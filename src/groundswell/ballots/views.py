@@ -387,7 +387,12 @@ def tracker_check(request, ballot_id: int):
     )
     tracker = request.GET.get("tracker", "").strip().lower()[:64]
     found = selectors.tracker_published(ballot, tracker) if tracker else None
-    return render(request, "ballots/tracker.html", {"ballot": ballot, "tracker": tracker, "found": found})
+    tendered = services.tendered_state(tracker, ballot) if tracker and not found else None
+    return render(
+        request,
+        "ballots/tracker.html",
+        {"ballot": ballot, "tracker": tracker, "found": found, "tendered": tendered},
+    )
 
 
 def audit_check(request, ballot_id: int):

@@ -1,0 +1,33 @@
+"""What vetting does when the ballots part says so (ballots.signals), so ballots need not
+know vetting exists."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from groundswell.ballots import services as ballots
+from groundswell.ballots.signals import ballot_publishing, electorate_frozen
+from groundswell.vetting import selectors
+from groundswell.vetting.models import Exclusion
+
+
+@receiver(electorate_frozen, dispatch_uid="vetting.electorate_frozen")
+def apply_exclusions(sender, ballot, **kwargs) -> None:
+    """People excluded before the ballot opened may only tender, from the first moment."""
+    people = Exclusion.objects.filter(ballot=ballot, state=Exclusion.State.IN_FORCE).values_list(
+        "person_id", flat=True
+    )
+    ballots.electors_must_tender(ballot=ballot, person_ids=people)
+
+
+@receiver(ballot_publishing, dispatch_uid="vetting.ballot_publishing")
+def publish_counts(sender, ballot, **kwargs) -> dict:
+    counts = selectors.published_counts(ballot)
+    if counts is None:
+        return {}
+    return {
+        "exclusions.json": (
+            "exclusions from the electorate by reason, appeals and tendered papers (counts only)",
+            counts,
+        )
+    }
