@@ -255,3 +255,18 @@ def test_every_step_is_audited_without_the_evidence_or_statement_in_the_trail(se
     }
     details = " ".join(str(d) for d in AuditEvent.objects.values_list("detail", flat=True))
     assert "Secret reasons" not in details and "screenshots" not in details
+
+
+def test_subject_access_shows_the_case_and_erasure_blanks_it_but_keeps_the_published_count(setting, users):
+    from groundswell.members.services import person_erase, person_subject_access
+
+    ballot, sue, _ = setting
+    admin = users[Role.NATIONAL_ADMIN]
+    ex = exclude(users[Role.BRANCH_ORGANISER], ballot, sue, evidence="Sue's posts of 3 May")
+    services.appeal_lodge(actor=factories.user(person=sue), exclusion=ex, statement="I, Sue, deny it")
+    held = person_subject_access(person=sue, actor=admin)["vetting"]["exclusions"][0]
+    assert held["evidence"] == "Sue's posts of 3 May" and held["appeal"]["statement"] == "I, Sue, deny it"
+    person_erase(person=sue, actor=admin, confirm=True)
+    assert not Exclusion.objects.filter(evidence__contains="Sue").exists()
+    assert not Appeal.objects.filter(statement__contains="Sue").exists()
+    assert selectors.published_counts(ballot)["in_force_by_reason"] == {"abuse": 1}
