@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from groundswell.accounts.models import Role
 from groundswell.ballots import services as ballots
@@ -150,6 +151,9 @@ def test_a_tendered_paper_counts_only_if_the_appeal_is_allowed_before_the_count(
         {} if counted or outcome.startswith("allowed") else {"abuse": 1}
     )
     assert published["tendered"]["not_admitted"] == int(not counted)
+    page = Client().get(f"/ballots/{ballot.pk}/results/").content.decode()
+    assert f"Tendered ballots not admitted (set aside, never opened): {int(not counted)}" in page
+    assert ("Abusive or threatening conduct: 1" in page) == (outcome == "dismissed")
     # set aside and never opened: after publication its sealed bytes are gone for good
     assert not TenderedPaper.objects.filter(sealed__isnull=False).exists()
 

@@ -270,3 +270,17 @@ def test_subject_access_shows_the_case_and_erasure_blanks_it_but_keeps_the_publi
     assert not Exclusion.objects.filter(evidence__contains="Sue").exists()
     assert not Appeal.objects.filter(statement__contains="Sue").exists()
     assert selectors.published_counts(ballot)["in_force_by_reason"] == {"abuse": 1}
+
+
+def test_the_command_lists_a_ballots_cases_and_counts(setting, users, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    ballot, sue, _ = setting
+    exclude(users[Role.NATIONAL_ADMIN], ballot, sue)
+    call_command("vetting", "list", str(ballot.pk), "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["cases"][0]["criterion"] == "abuse" and out["counts"]["in_force_by_reason"] == {"abuse": 1}
+    call_command("vetting", "list", str(ballot.pk))
+    assert "abuse" in capsys.readouterr().out
