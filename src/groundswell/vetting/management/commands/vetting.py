@@ -21,7 +21,7 @@ class Command(BaseCommand):
         listing.add_argument("ballot", type=int, help="the ballot's number")
         listing.add_argument("--json", action="store_true", help="one JSON object")
 
-    def handle(self, *args, action: str, ballot: int, json: bool = False, **options):  # noqa: A002
+    def handle(self, *args, action: str, ballot: int, json: bool = False, **options):
         found = Ballot.objects.filter(pk=ballot).first()
         if found is None:
             raise CommandError(f"no ballot {ballot}")
@@ -42,7 +42,9 @@ class Command(BaseCommand):
                 }
             )
         if json:
-            self.stdout.write(_dumps({"ballot": found.pk, "title": found.title, "cases": rows, "counts": counts}))
+            self.stdout.write(
+                _dumps({"ballot": found.pk, "title": found.title, "cases": rows, "counts": counts})
+            )
             return
         self.stdout.write(f"{found.title}: {len(rows)} case(s)")
         for r in rows:
@@ -52,7 +54,9 @@ class Command(BaseCommand):
             )
         if counts:
             by_reason = ", ".join(f"{k}: {v}" for k, v in counts["in_force_by_reason"].items()) or "none"
-            self.stdout.write(f"In force by reason: {by_reason}; reinstated on appeal: {counts['reinstated_on_appeal']}")
+            self.stdout.write(
+                f"In force by reason: {by_reason}; reinstated on appeal: {counts['reinstated_on_appeal']}"
+            )
 
 
 def _dumps(data) -> str:
