@@ -13,6 +13,16 @@ from groundswell.members.models import Category, Membership
 from groundswell.vetting.models import Appeal, Exclusion
 
 
+def criteria() -> QuerySet:
+    """The published criteria (the defaults are put back if the table is ever empty)."""
+    from groundswell.vetting import criteria as defaults
+    from groundswell.vetting.models import Criterion
+
+    if not Criterion.objects.exists():
+        defaults.ensure()
+    return Criterion.objects.all()
+
+
 def exclusions_for(user, *, ballot=None) -> QuerySet[Exclusion]:
     """Cases about people the user may see (all for a national admin or the command line)."""
     qs = Exclusion.objects.select_related("ballot", "person", "criterion", "proposed_by", "confirmed_by")

@@ -110,7 +110,7 @@ def exclusion_propose(*, actor, ballot: Ballot, person, criterion: str, evidence
     evidence the person will be shown. In force at once, unless the criterion is political:
     then a second officer confirms it (exclusion_confirm)."""
     policies.may_propose(actor, person)
-    crit = Criterion.objects.filter(code=criterion).first()
+    crit = selectors.criteria().filter(code=criterion).first()
     if crit is None:
         codes = ", ".join(Criterion.objects.values_list("code", flat=True))
         raise Refused(

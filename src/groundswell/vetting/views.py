@@ -16,7 +16,7 @@ from groundswell.ballots.models import Ballot
 from groundswell.members import selectors as members
 from groundswell.members.selectors import person_of
 from groundswell.vetting import policies, selectors, services
-from groundswell.vetting.models import Appeal, Criterion, Exclusion
+from groundswell.vetting.models import Appeal, Exclusion
 from groundswell.web.feedback import refused
 
 
@@ -45,7 +45,7 @@ def exclusion_list(request):
             "cases": services.exclusions_for_officer(actor=request.user, ballot=ballot),
             "ballot": ballot,
             "ballots": _ballots(),
-            "criteria": Criterion.objects.all(),
+            "criteria": selectors.criteria(),
             "is_panel": policies.is_panel(request.user),
         },
     )

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -48,6 +48,15 @@ def marked_register_totals(ballot: Ballot) -> dict[str, int]:
     for category, n in set_aside_by_category(ballot).items():
         totals[category] = totals.get(category, 0) - n
     return totals
+
+
+def _vacuum_tendered() -> None:
+    """On PostgreSQL, clears the old row versions that still hold the erased sealed bytes of
+    set-aside tendered papers (each names its voter). Outside any transaction only."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"VACUUM {TenderedPaper._meta.db_table}")
 
 
 def publish_consequences(ballot: Ballot) -> dict:
@@ -264,6 +273,7 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
     # Set-aside tendered papers were never opened and now never will be: their sealed bytes go
     # (each row names its voter), and only how many there were is published.
     TenderedPaper.objects.filter(ballot=locked).update(sealed=None)
+    transaction.on_commit(_vacuum_tendered)
     locked.status = Ballot.Status.PUBLISHED
     locked.published_at = timezone.now()
     locked.board_head = head[0]
