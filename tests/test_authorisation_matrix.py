@@ -232,6 +232,31 @@ MATRIX = [
     ("post", "/api/call/{bank_code}/join", ALL, None),
     ("post", "/api/call/{bank_code}/next", (), 404),
     ("post", "/api/call/{bank_code}/targets/{call_target}/result", (), (400, 404)),  # empty body: 400 first
+    # vetting: the member is excluded (proposed by the organiser) and has appealed; the admin
+    # sits on the appeal panel; the proposer cannot confirm their own case; a south case is
+    # not the north organiser's to know of
+    ("get", "/vetting/", MANAGERS, 403),
+    ("post", "/vetting/propose/", MANAGERS, 403),
+    ("get", "/vetting/{vcase}/", MANAGERS, 403),
+    ("get", "/vetting/{south_vcase}/", (ADMIN,), (403, 404)),
+    ("post", "/vetting/{vcase}/confirm/", (ADMIN,), 403),  # the organiser proposed it
+    ("get", "/vetting/appeals/", (ADMIN,), 403),
+    ("post", "/vetting/appeals/{vappeal}/decide/", (ADMIN,), 403),
+    ("post", "/vetting/panel/", (ADMIN,), 403),
+    ("get", "/vetting/refunds/", MANAGERS, 403),
+    ("post", "/vetting/refunds/{vcase}/", MANAGERS, 403),
+    ("post", "/vetting/refunds/{south_vcase}/", (ADMIN,), (403, 404)),
+    ("get", "/me/vetting/", ALL, None),
+    ("post", "/me/vetting/{vcase}/appeal/", (MEM,), 404),
+    ("get", "/api/vetting/exclusions", MANAGERS, 403),
+    ("post", "/api/vetting/exclusions", MANAGERS, 403),
+    ("post", "/api/vetting/exclusions/{vcase}/confirm", (ADMIN,), 403),
+    ("get", "/api/vetting/appeals", (ADMIN,), 403),
+    ("post", "/api/vetting/appeals/{vappeal}/decide", (ADMIN,), 403),
+    ("get", "/api/vetting/refunds", MANAGERS, 403),
+    ("post", "/api/vetting/refunds/{vcase}", MANAGERS, 403),
+    ("get", "/api/me/exclusions", ALL, None),
+    ("post", "/api/me/exclusions/{vcase}/appeal", (MEM,), 404),
 ]
 FILL = {
     k: "X"
@@ -276,6 +301,9 @@ FILL = {
         "bank_code",
         "call_target",
         "friend",
+        "vcase",
+        "south_vcase",
+        "vappeal",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -346,7 +374,30 @@ def _objects(branches, users):
         **groups(users, north),
         **selections(users, north),
         **reach(users, north, south),
+        **vetting(users, north, south),
     }
+
+
+def vetting(users, north, south) -> dict:
+    """The member excluded from a draft ballot by the organiser, and appealing; a south
+    supporter excluded by the admin; the admin on the appeal panel."""
+    from groundswell.vetting import services
+    from tests.ballots.factories import draft_ballot
+
+    ballot = draft_ballot(users[RO], title="Vetted")
+    case = services.exclusion_propose(
+        actor=users[ORG], ballot=ballot, person=users[MEM].person, criterion="abuse", evidence="Posts"
+    )
+    appeal = services.appeal_lodge(actor=users[MEM], exclusion=case, statement="Not mine")
+    south_case = services.exclusion_propose(
+        actor=users[ADMIN],
+        ballot=ballot,
+        person=factories.person(branch=south, category="registered_supporter"),
+        criterion="duplicate",
+        evidence="Two sign-ups",
+    )
+    services.panel_appoint(actor=users[ADMIN], user=users[ADMIN])
+    return {"vcase": case.pk, "south_vcase": south_case.pk, "vappeal": appeal.pk}
 
 
 def selections(users, north) -> dict:

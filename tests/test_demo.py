@@ -51,6 +51,10 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert all(
         n.startswith(("+447700900", "+441632960")) for n in bank.targets.values_list("number", flat=True)
     )
+    from groundswell.vetting.models import Appeal, Exclusion
+
+    assert Exclusion.objects.filter(ballot=open_ballot, evidence__contains="synthetic").count() == 2
+    assert Appeal.objects.filter(exclusion__ballot=open_ballot, decision="").count() == 1
     ballots = Ballot.objects.count()
     assert User.objects.filter(email__endswith="@demo.groundswell.local").count() == 5
     users = User.objects.count()
@@ -68,3 +72,4 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert CanvassSession.objects.count() == sessions
     assert Motion.objects.count() == 2 and Event.objects.count() == 4
     assert PhoneBank.objects.count() == 1
+    assert Exclusion.objects.count() == 2 and Appeal.objects.count() == 1

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "groundswell.selections",
     "groundswell.lifecycle",
     "groundswell.reach",
+    "groundswell.vetting",
     "groundswell.worker",
 ]
 

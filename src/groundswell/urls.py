@@ -24,6 +24,7 @@ urlpatterns = [
     path("payments/", include("groundswell.lifecycle.urls")),
     path("", include("groundswell.mailouts.urls")),
     path("", include("groundswell.reach.urls")),
+    path("", include("groundswell.vetting.urls")),
     path("", include("groundswell.groundgame.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

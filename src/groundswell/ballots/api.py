@@ -14,7 +14,7 @@ from ninja.security import SessionAuth
 from groundswell.accounts.api_auth import roles
 from groundswell.accounts.models import Role
 from groundswell.ballots import policies, selectors, services
-from groundswell.ballots.models import Ballot, Trustee
+from groundswell.ballots.models import Ballot, TenderedPaper, Trustee
 from groundswell.core.ballotbox import sealing
 
 router = Router(tags=["ballots"])
@@ -100,6 +100,7 @@ class VoteIn(Schema):
     credential: str
     ranking: list[str] | list[int] | None = None  # the server seals it at once
     sealed: str | None = None  # base64 of a paper sealed by the client (HPKE, see README)
+    tendered: bool = False  # an excluded elector accepts that the paper is tendered (set aside)
 
 
 class ConfirmIn(Schema):
@@ -151,6 +152,7 @@ class AuditOut(Schema):
 class ReceiptOut(Schema):
     tracker: str
     ballot: str
+    tendered: bool = False  # set aside: counted only if the elector's appeal is allowed before the count
 
 
 class TrackerOut(Schema):
@@ -322,8 +324,12 @@ def vote(request, payload: VoteIn):
         if unknown:
             raise HttpError(422, f"not a candidate on this ballot: {unknown[0]}")
         ranking = [positions[name] for name in ranking]
-    cast = services.ballot_cast(elector=elector, ranking=ranking or None, sealed=sealed)
-    return 201, ReceiptOut(tracker=cast.tracker, ballot=elector.ballot.title)
+    cast = services.ballot_cast(
+        elector=elector, ranking=ranking or None, sealed=sealed, tendered=payload.tendered
+    )
+    return 201, ReceiptOut(
+        tracker=cast.tracker, ballot=elector.ballot.title, tendered=isinstance(cast, TenderedPaper)
+    )
 
 
 def _published(ballot_id: int) -> Ballot:

@@ -121,6 +121,11 @@ class Elector(models.Model):
     code_issued_on = models.DateField(null=True, blank=True)
     codes_issued = models.PositiveSmallIntegerField(default=0)
     credential_sent_on = models.DateField(null=True, blank=True)
+    must_tender = models.BooleanField(
+        default=False,
+        help_text="excluded (vetting) while the ballot runs: the code casts only a tendered paper, "
+        "set aside and counted only if an appeal succeeds before the count",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "person"], name="one_elector_per_person")]
@@ -174,6 +179,35 @@ class SealedBallot(models.Model):
 
     def __str__(self) -> str:
         return f"sealed ballot {self.tracker}"
+
+
+class TenderedPaper(models.Model):
+    """A paper cast by an elector excluded from the ballot (vetting) while an appeal could
+    still reinstate them: sealed exactly like any other, but kept out of the box.
+
+    Unlike a sealed ballot it names its elector: the set-aside must know whose appeal it
+    waits on, so a database reader sees who tendered (never how: it is sealed). If the
+    appeal is allowed before the count (`admitted`), the count opens it with the box and
+    moves it into the box inside the one transaction that rewrites every sealed paper in a
+    random order, deleting this row: after the count nothing pairs it with its voter (README,
+    "Tendered ballots"). Otherwise it stays here, never opened; publishing erases its sealed
+    bytes and only the number of tendered papers not admitted is published."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="tendered_papers")
+    elector = models.OneToOneField(Elector, on_delete=models.CASCADE, related_name="tendered_paper")
+    sealed = models.BinaryField(null=True, help_text="erased when the result is published")
+    tracker = models.CharField(max_length=64)
+    category = models.CharField(max_length=24)
+    admitted = models.BooleanField(default=False, help_text="the appeal was allowed before the count")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "tracker"], name="one_tendered_paper_per_tracker")
+        ]
+
+    def __str__(self) -> str:
+        return f"tendered paper {self.tracker}"
 
 
 class Paper(models.Model):

@@ -7,7 +7,7 @@ marked register's counts are published and checked by the verifier, and one vote
 still hold. A trustee of a ballot not yet published stays one (their share is needed to
 count); of a published ballot, the row goes."""
 
-from groundswell.ballots.models import Ballot, Elector, SpentCredential, Trustee
+from groundswell.ballots.models import Ballot, Elector, SpentCredential, TenderedPaper, Trustee
 from groundswell.members.personal_data import account_of, iso, null_user, register
 
 
@@ -24,6 +24,11 @@ def access(person) -> dict:
                 "voted_on": iso(voted.get(e.pk)),
             }
             for e in Elector.objects.filter(person=person).select_related("ballot").order_by("pk")
+        ],
+        # a tendered paper names its elector (it waits on their appeal): its state, never the vote
+        "tendered_papers": [
+            {"ballot": t.ballot.title, "state": "admitted" if t.admitted else "set aside"}
+            for t in TenderedPaper.objects.filter(elector__person=person).select_related("ballot")
         ],
         "trustee_of": list(
             Trustee.objects.filter(user=account).values_list("ballot__title", flat=True) if account else []

@@ -316,6 +316,12 @@ def ballot_results(request, ballot_id: int):
     round_rows = [(c, [r["tallies"].get(c) for r in rounds]) for c in candidates]
     files = list(ballot.files.order_by("name").only("name", "sha256", "size", "description"))
     names_arg = ",".join(candidates)
+    extra = next((f for f in files if f.name == "exclusions.json"), None)  # published by vetting
+    exclusions = json.loads(extra.content) if extra is not None else None
+    exclusion_rows = [
+        ((exclusions or {}).get("reasons", {}).get(code, code), n)
+        for code, n in (exclusions or {}).get("in_force_by_reason", {}).items()
+    ]
     return render(
         request,
         "ballots/results.html",
@@ -330,6 +336,8 @@ def ballot_results(request, ballot_id: int):
             "turnout": selectors.ballot_turnout(ballot),
             "files": files,
             "candidates_arg": names_arg,
+            "exclusions": exclusions,
+            "exclusion_rows": exclusion_rows,
         },
     )
 
@@ -387,7 +395,12 @@ def tracker_check(request, ballot_id: int):
     )
     tracker = request.GET.get("tracker", "").strip().lower()[:64]
     found = selectors.tracker_published(ballot, tracker) if tracker else None
-    return render(request, "ballots/tracker.html", {"ballot": ballot, "tracker": tracker, "found": found})
+    tendered = services.tendered_state(tracker, ballot) if tracker and not found else None
+    return render(
+        request,
+        "ballots/tracker.html",
+        {"ballot": ballot, "tracker": tracker, "found": found, "tendered": tendered},
+    )
 
 
 def audit_check(request, ballot_id: int):

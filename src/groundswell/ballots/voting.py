@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from groundswell.ballots import selectors, services
-from groundswell.ballots.models import Ballot, Elector
+from groundswell.ballots.models import Ballot, Elector, TenderedPaper
 from groundswell.core.ballotbox import sealing
 
 
@@ -122,6 +122,7 @@ def vote_ballot(request):
                         "ballot": ballot,
                         "choices": [names[p] for p in ranking],
                         "ranking": ",".join(str(p) for p in ranking),
+                        "tendered": elector.must_tender,
                     },
                 )
     rows = [(c, rank_of.get(c.position)) for c in candidates]
@@ -137,6 +138,7 @@ def vote_ballot(request):
             "public_key_hex": bytes(ballot.public_key or b"").hex(),
             "info": sealing.info_for(ballot.pk).decode(),
             "candidate_names_json": json.dumps([c.name for c in candidates]),
+            "tendered": elector.must_tender,
         },
         status=400 if error else 200,
     )
@@ -176,7 +178,14 @@ def vote_cast(request):
             return redirect("vote:ballot")
     request.session.pop("vote", None)
     try:
-        cast = services.ballot_cast(elector=elector, ranking=ranking or None, sealed=sealed)
+        # `tendered`: the page told the voter their paper would be tendered (set aside); an
+        # exclusion that came in while they were voting is refused, not silently applied
+        cast = services.ballot_cast(
+            elector=elector,
+            ranking=ranking or None,
+            sealed=sealed,
+            tendered=request.POST.get("tendered") == "1",
+        )
     except services.BallotError as exc:
         return render(request, "ballots/vote_start.html", {"code": "", "error": str(exc)}, status=exc.status)
     return render(
@@ -187,6 +196,7 @@ def vote_cast(request):
                 "tracker": cast.tracker,
                 "ballot_id": elector.ballot_id,
                 "title": elector.ballot.title,
+                "tendered": isinstance(cast, TenderedPaper),
             },
         },
     )

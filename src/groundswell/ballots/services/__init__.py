@@ -36,6 +36,12 @@ from groundswell.ballots.services.publishing import (
     publish_consequences,
 )
 from groundswell.ballots.services.setup import ballot_create, ballot_open, ballot_open_start, share_download
+from groundswell.ballots.services.tendered import (
+    elector_must_tender,
+    elector_reinstate,
+    electors_must_tender,
+    tendered_state,
+)
 
 __all__ = [
     "CREDENTIAL_ALPHABET",
@@ -62,6 +68,9 @@ __all__ = [
     "codes_issue",
     "credentials_send",
     "elector_for_code",
+    "elector_must_tender",
+    "elector_reinstate",
+    "electors_must_tender",
     "format_credential",
     "marked_register_totals",
     "new_credential",
@@ -70,5 +79,6 @@ __all__ = [
     "publish_consequences",
     "rebuild_key",
     "share_download",
+    "tendered_state",
     "validate_ranking",
 ]

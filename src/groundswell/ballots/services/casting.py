@@ -10,7 +10,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Func, Value
 from django.utils import timezone
 
-from groundswell.ballots.models import Ballot, Candidate, Elector, SealedBallot, SpentCredential
+from groundswell.ballots.models import (
+    Ballot,
+    Candidate,
+    Elector,
+    SealedBallot,
+    SpentCredential,
+    TenderedPaper,
+)
 from groundswell.ballots.services.codes import elector_for_code
 from groundswell.ballots.services.errors import AlreadyVoted, BallotError
 from groundswell.core.ballotbox import sealing
@@ -74,11 +81,14 @@ def _still_open(ballot: Ballot) -> None:
         raise BallotError("this ballot is not open for voting")
 
 
-def _store(elector: Elector, ballot: Ballot, sealed: bytes) -> SealedBallot:
+def _store(elector: Elector, ballot: Ballot, sealed: bytes) -> SealedBallot | TenderedPaper:
+    """The mark in the register and the paper, in one transaction: into the box, or, for an
+    elector who must tender, set aside (TenderedPaper) and not in the box."""
     today = timezone.localdate()
-    paper = SealedBallot(
-        ballot=ballot, sealed=sealed, tracker=sealing.tracker(sealed), category=elector.category
-    )
+    model = TenderedPaper if elector.must_tender else SealedBallot
+    paper = model(ballot=ballot, sealed=sealed, tracker=sealing.tracker(sealed), category=elector.category)
+    if elector.must_tender:
+        paper.elector_id = elector.pk
     try:
         with transaction.atomic():
             SpentCredential.objects.create(
@@ -99,8 +109,14 @@ def ballot_cast(
     ranking: Sequence[int] | None = None,
     sealed: bytes | None = None,
     elector: Elector | None = None,
-) -> SealedBallot:
+    tendered: bool = False,
+) -> SealedBallot | TenderedPaper:
     """Casts one secret ballot; returns the sealed paper (its tracker is the receipt).
+
+    An elector excluded from the ballot (`must_tender`, set by vetting) can no longer put a
+    paper in the box: only a tendered paper, sealed the same way and set aside, and only
+    when the caller says the voter was told so (`tendered`). A tendered paper returned is a
+    `TenderedPaper`.
 
     Either `sealed` (sealed in the voter's browser: the server never sees the ranking) or
     `ranking` (no JavaScript: the server seals it at once and keeps only the sealed paper).
@@ -115,6 +131,12 @@ def ballot_cast(
     ballot = elector.ballot
     if not ballot.is_accepting_votes():
         raise BallotError("this ballot is not open for voting")
+    if elector.must_tender and not tendered:
+        raise BallotError(
+            "you have been excluded from this ballot: this code can no longer cast a vote into the box, "
+            "only a tendered ballot, set aside and counted only if your appeal is allowed before the count",
+            code="ballot.must_tender",
+        )
     n = candidate_count(ballot)
     if sealed is None:
         if ranking is None:

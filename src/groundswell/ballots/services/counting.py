@@ -4,6 +4,7 @@ server's secret), and dropped when the count is stored."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
@@ -18,9 +19,19 @@ from django.utils import timezone
 
 from groundswell.accounts.services import audit_record
 from groundswell.ballots import keys, policies, selectors
-from groundswell.ballots.models import Ballot, Candidate, Paper, SealedBallot, SpentCredential, Trustee
+from groundswell.ballots.models import (
+    Ballot,
+    Candidate,
+    Paper,
+    SealedBallot,
+    SpentCredential,
+    TenderedPaper,
+    Trustee,
+    random_key,
+)
 from groundswell.ballots.services.casting import CAST_LOCK
 from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
+from groundswell.ballots.services.tendered import admitted_papers
 from groundswell.ballots.signals import ballot_counted
 from groundswell.core.ballotbox import sealing, shares
 from groundswell.core.counting import BallotBuilder, count
@@ -187,11 +198,13 @@ def _open_chunk(chunk: list[bytes]) -> list[tuple[int, ...] | None]:
     return out
 
 
-def _chunks(ballot: Ballot, size: int):
+def _chunks(ballot: Ballot, size: int, extra: Sequence[tuple[bytes, str]] = ()):
+    """The box's sealed papers in chunks, then `extra` ones (admitted tendered papers): the
+    whole is shuffled once opened, so where they come in says nothing."""
     rows = SealedBallot.objects.filter(ballot=ballot).values_list("sealed", "category")
     sealed: list[bytes] = []
     categories: list[str] = []
-    for s, c in rows.iterator(chunk_size=size):
+    for s, c in itertools.chain(rows.iterator(chunk_size=size), extra):
         sealed.append(bytes(s))
         categories.append(c)
         if len(sealed) == size:
@@ -207,6 +220,7 @@ def _open_all(
     total: int,
     progress: Callable[[int, int], None] | None,
     token: str,
+    extra: Sequence[tuple[bytes, str]] = (),
 ):
     """Every sealed paper opened, in memory: (category, ranking or None). With more than one
     core and a large box, forked workers open chunks in parallel; they inherit the key in
@@ -221,7 +235,7 @@ def _open_all(
     if workers > 1 and total >= 20_000 and can_fork():
         pool = fork_pool(workers)
     try:
-        source = _chunks(ballot, 5000)
+        source = _chunks(ballot, 5000, extra)
         if pool is None:
             opened = ((cats, _open_chunk(sealed)) for sealed, cats in source)
         else:
@@ -286,13 +300,24 @@ def _write_papers(ballot_id: int, papers: list) -> None:
     Paper.objects.bulk_create(batch)
 
 
-def _restamp_sealed(ballot_id: int) -> None:
+def _restamp_sealed(ballot_id: int, admitted: Sequence[tuple[int, bytes, str, str]] = ()) -> None:
     """Rewrites this ballot's sealed papers in a random order in one transaction, so that
     neither their transaction ids (PostgreSQL's xmin) nor their places (ctid, SQLite's
     rowid) still say which paper came in with which mark in the register. Touches only this
-    ballot's rows: casting in other ballots is never blocked."""
+    ballot's rows: casting in other ballots is never blocked.
+
+    `admitted` tendered papers (id, sealed, tracker, category) move into the box in the same
+    transaction, under new random keys, and their set-aside rows (the only link to their
+    voters) are deleted: once it commits, a moved paper has the same transaction id as every
+    other and a random place among them, so nothing tells it came in tendered."""
     table = SealedBallot._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:
+        if admitted:
+            SealedBallot.objects.bulk_create(
+                SealedBallot(id=random_key(), ballot_id=ballot_id, sealed=s, tracker=t, category=c)
+                for _, s, t, c in admitted
+            )
+            TenderedPaper.objects.filter(pk__in=[pk for pk, *_ in admitted]).delete()
         cur.execute("DROP TABLE IF EXISTS restamp")
         cur.execute(
             f"CREATE TEMP TABLE restamp AS SELECT * FROM {table} WHERE ballot_id = %s ORDER BY random()",  # noqa: S608
@@ -330,8 +355,11 @@ def ballot_count(
     total = SealedBallot.objects.filter(ballot=ballot).count()
     ballot = _claim(ballot.pk, total, take_over)
     token = ballot.count_progress["token"]
+    # Read after the claim: from here an appeal allowed is too late (tendered.elector_reinstate).
+    admitted = admitted_papers(ballot)
+    total += len(admitted)
     try:
-        papers = _open_all(ballot, key, total, progress, token)
+        papers = _open_all(ballot, key, total, progress, token, extra=[(s, c) for _, s, _, c in admitted])
         del key
         secrets.SystemRandom().shuffle(papers)
         folded = fold_small_categories(papers)
@@ -346,13 +374,16 @@ def ballot_count(
         report = count(builder.build(title=ballot.title), method=ballot.method, seats=ballot.seats)
         # First the box loses every trace of the order it was filled in; a crash after this
         # leaves the ballot closed, nothing paired, and the count to give again.
-        _restamp_sealed(ballot.pk)
+        _restamp_sealed(ballot.pk, admitted)
         with transaction.atomic():
             locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
             if locked.status != Ballot.Status.CLOSED or (locked.count_progress or {}).get("token") != token:
                 raise BallotError("another count of this ballot took over: this one stored nothing")
             _write_papers(ballot.pk, papers)
             locked.result = {**report.to_dict(), "category_map": folded}
+            set_aside = TenderedPaper.objects.filter(ballot=locked).count()
+            if admitted or set_aside:  # an optional key: the report's readers may ignore it
+                locked.result["tendered"] = {"admitted": len(admitted), "not_admitted": set_aside}
             locked.counted_at = timezone.now()
             locked.status = Ballot.Status.COUNTED
             locked.count_progress = {
@@ -416,6 +447,8 @@ def _vacuum_sealed() -> None:
         return
     with connection.cursor() as cur:
         cur.execute(f"VACUUM {SealedBallot._meta.db_table}")
+        # the set-aside rows of tendered papers moved into the box named their voters
+        cur.execute(f"VACUUM {TenderedPaper._meta.db_table}")
 
 
 def ballot_count_start(*, ballot: Ballot, shares_given: Sequence[str], actor) -> Ballot:

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -26,9 +26,12 @@ from groundswell.ballots.models import (
     PublishedFile,
     SealedBallot,
     SpentCredential,
+    TenderedPaper,
     Trustee,
 )
 from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
+from groundswell.ballots.services.tendered import set_aside_by_category
+from groundswell.ballots.signals import ballot_publishing
 from groundswell.core.ballotbox import board, sealing
 from groundswell.core.formats.ballot_files import blt_lines, csv_lines
 
@@ -36,10 +39,24 @@ CHUNK = 1 << 20  # bytes per stored chunk of a published file
 
 
 def marked_register_totals(ballot: Ballot) -> dict[str, int]:
+    """Electors marked as voted whose paper is in the box, by category: a tendered paper
+    set aside (not admitted) is not in the box, so its voter is not counted here (the
+    manifest's `tendered` says how many there were)."""
     rows = SpentCredential.objects.filter(ballot=ballot).values("category").annotate(n=Count("pk"))
     totals = {c: 0 for c in ballot.eligible_categories}
     totals.update({r["category"]: r["n"] for r in rows})
+    for category, n in set_aside_by_category(ballot).items():
+        totals[category] = totals.get(category, 0) - n
     return totals
+
+
+def _vacuum_tendered() -> None:
+    """On PostgreSQL, clears the old row versions that still hold the erased sealed bytes of
+    set-aside tendered papers (each names its voter). Outside any transaction only."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"VACUUM {TenderedPaper._meta.db_table}")
 
 
 def publish_consequences(ballot: Ballot) -> dict:
@@ -206,6 +223,18 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
             [json.dumps(locked.result, indent=2, ensure_ascii=False) + "\n"],
         ),
     ]
+    for _, extra in ballot_publishing.send(sender=Ballot, ballot=locked):
+        for name, (description, content) in sorted((extra or {}).items()):
+            written.append(
+                _write(
+                    locked,
+                    name,
+                    "application/json",
+                    description,
+                    [json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n"],
+                )
+            )
+    tendered = (locked.result or {}).get("tendered")
     manifest = {
         "version": 1,
         "ballot": locked.pk,
@@ -232,6 +261,8 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
         "category_map": (locked.result or {}).get("category_map", {}),
         "files": {f.name: f.sha256 for f in written},
     }
+    if tendered:  # optional: tendered papers admitted into the box, and those left set aside
+        manifest["tendered"] = tendered
     _write(
         locked,
         "manifest.json",
@@ -239,6 +270,10 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
         "what every other file must hash to; the board's head",
         [json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"],
     )
+    # Set-aside tendered papers were never opened and now never will be: their sealed bytes go
+    # (each row names its voter), and only how many there were is published.
+    TenderedPaper.objects.filter(ballot=locked).update(sealed=None)
+    transaction.on_commit(_vacuum_tendered)
     locked.status = Ballot.Status.PUBLISHED
     locked.published_at = timezone.now()
     locked.board_head = head[0]

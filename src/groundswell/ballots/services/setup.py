@@ -15,6 +15,7 @@ from groundswell.accounts.services import audit_record
 from groundswell.ballots import keys, policies
 from groundswell.ballots.models import Ballot, Candidate, Elector, Trustee
 from groundswell.ballots.services.errors import BallotError
+from groundswell.ballots.signals import electorate_frozen
 from groundswell.core.ballotbox import sealing, shares
 from groundswell.lifecycle.selectors import memberships_lapsed_as_at
 from groundswell.members.models import Category
@@ -224,6 +225,8 @@ def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None =
     ):
         by_category[category] = n
     with transaction.atomic():
+        # before anyone can vote: vetting marks whom it has already excluded (they may only tender)
+        electorate_frozen.send(sender=Ballot, ballot=ballot)
         ballot.electorate_size = sum(by_category.values())
         ballot.electorate_by_category = by_category
         ballot.status = Ballot.Status.OPEN

@@ -113,6 +113,9 @@ def verify_board(
         expected = files.get(name)
         actual = _sha256(directory / name)
         r.add(expected == actual, f"{name} has the SHA-256 the manifest names")
+    for name in sorted(set(files) - set(REQUIRED)):  # files added since (exclusions.json): if present
+        if "/" not in name and "\\" not in name and (directory / name).is_file():
+            r.add(files[name] == _sha256(directory / name), f"{name} has the SHA-256 the manifest names")
     candidates = list(manifest["candidates"])
     width = sealed_length(len(candidates))
 

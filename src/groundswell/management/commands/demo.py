@@ -20,6 +20,7 @@ from rich.table import Table
 from groundswell.accounts.models import Role, User
 from groundswell.accounts.services import role_grant, user_create
 from groundswell.ballots.demo import demo_ballots, share_file
+from groundswell.ballots.models import Ballot
 from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.events.demo import demo_events
 from groundswell.groundgame.demo import demo_assign, demo_groundgame
@@ -31,6 +32,7 @@ from groundswell.members.models import Branch, Category, Membership, Person
 from groundswell.members.services import branches_load_constituencies
 from groundswell.motions.demo import demo_motions
 from groundswell.reach.demo import demo_reach
+from groundswell.vetting.demo import demo_vetting
 
 DEMO_PASSWORD = "groundswell-demo"
 DEMO_BRANCH = "E14000662"  # Derby North: lost by 41 votes in 2015
@@ -109,6 +111,13 @@ class Command(BaseCommand):
             branch=derby, exclude_person_ids={u.person_id for u in users.values() if u.person_id}
         )
         console.print(f"Dues: a synthetic year of Direct Debits in Derby North ({dues})")
+        vetting = demo_vetting(
+            ballot=Ballot.objects.filter(pk=ballots["ballot"]).first(),
+            organiser=users[Role.BRANCH_ORGANISER],
+            admin=users[Role.NATIONAL_ADMIN],
+            exclude_person_ids={u.person_id for u in users.values() if u.person_id},
+        )
+        console.print(f"Vetting: {vetting} (the demo organiser sits on the appeal panel: /vetting/appeals/)")
         bank = demo_reach(branch=derby, organiser=users[Role.BRANCH_ORGANISER])
         if bank is not None:
             console.print(
