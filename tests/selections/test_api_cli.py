@@ -32,7 +32,7 @@ def setup():
 def test_the_api_shows_an_applicant_their_nominations_and_hides_the_selection_from_other_branches(
     setup, client
 ):
-    a, b, org, s, jo, app, unite = setup
+    _a, b, org, s, jo, app, unite = setup
     client.force_login(org)
     r = client.post(
         f"/api/selections/{s.pk}/nominations",
