@@ -32,7 +32,9 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     selection = Selection.objects.get(title__contains="synthetic demo", branch__name="Derby North")
     assert selection.ballot.status == "published" and selection.ballot.result["winners"]
     assert selection.hustings_events.count() == 1 and selection.shortlist_confirmed_at
-    assert Nomination.objects.filter(selection=selection, status="made").count() == 3  # a branch vote, 2 unions
+    assert (
+        Nomination.objects.filter(selection=selection, status="made").count() == 3
+    )  # a branch vote, 2 unions
     assert TriggerBallot.objects.get().published_at is not None
     from groundswell.events.models import Event
     from groundswell.motions.models import Motion

@@ -69,7 +69,9 @@ def demo_groups(*, branch, facilitator, member, others) -> None:
 
     from django.utils import timezone
 
-    start = datetime.combine(timezone.localdate() + timedelta(days=6), time(10), timezone.get_current_timezone())
+    start = datetime.combine(
+        timezone.localdate() + timedelta(days=6), time(10), timezone.get_current_timezone()
+    )
     services.group_event_propose(  # a volunteer's proposal: waits for the facilitator's approval
         user=member,
         group=food,

@@ -53,7 +53,9 @@ def _applicant(branch, first: str, last: str):
 
 
 def _cast(ballot, rng: random.Random, count: int, weights: list[float]) -> None:
-    electors = list(Elector.objects.filter(ballot=ballot).select_related("ballot").order_by("pk")[: count * 2])
+    electors = list(
+        Elector.objects.filter(ballot=ballot).select_related("ballot").order_by("pk")[: count * 2]
+    )
     rng.shuffle(electors)
     n = len(weights)
     for elector in electors[:count]:
