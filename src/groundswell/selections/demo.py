@@ -96,7 +96,7 @@ def demo_selection(*, branch, organiser, admin, officer, member) -> Selection:
         services.application_submit(
             actor=_applicant(branch, first, last),
             selection=s,
-            statement=f"Synthetic demo statement: {first} on the NHS, housing and a real living wage for Derby.",
+            statement=f"Synthetic demo statement: {first} on the NHS, housing and a living wage for Derby.",
             gender=gender,
             trade_union="Unite" if gender == "man" else "",
             today=applying,

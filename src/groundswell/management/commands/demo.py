@@ -116,7 +116,8 @@ class Command(BaseCommand):
         trigger = demo_trigger(branch=derby, organiser=users[Role.BRANCH_ORGANISER])
         console.print("Motions, events, working groups: synthetic demo ones in Derby North")
         console.print(
-            f"A synthetic Derby North selection, applications to a published result: /selections/{selection.pk}/; "
+            "A synthetic Derby North selection, applications to a published result: "
+            f"/selections/{selection.pk}/; "
             f"a published trigger ballot: /selections/triggers/{trigger.pk}/"
         )
         dues = demo_dues(
