@@ -199,6 +199,34 @@ MATRIX = [
     ("post", "/selections/{sel}/panel/{sapp}/", (ADMIN, ORG), (403, 404)),
     ("post", "/selections/{sel}/confirm/", (ADMIN, ORG), (403, 404)),
     ("post", "/selections/{sel}/ballot/", (ADMIN,), (403, 404)),  # ballots' own rule: RO/admin run ballots
+    ("post", "/selections/{sel}/hustings/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/{sel}/nominations/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/{sel}/nominations/vote/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/{sel}/nominations/{nom}/cast/", (MEM,), (403, 404)),  # the branch's members vote
+    ("post", "/selections/{sel}/nominations/{nom}/close/", (ADMIN, ORG), (403, 404)),
+    ("get", "/selections/affiliates/", (ADMIN,), 403),
+    ("post", "/selections/affiliates/", (ADMIN,), 403),
+    ("get", "/selections/triggers/", ALL, None),
+    ("post", "/selections/triggers/", (ADMIN, ORG), 403),
+    ("get", "/selections/triggers/{trig}/", (ADMIN, ORG, MEM), 404),
+    ("post", "/selections/triggers/{trig}/sections/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/triggers/{trig}/ballot/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/triggers/{trig}/sections/{tsec}/vote/", (MEM,), (403, 404)),
+    ("post", "/selections/triggers/{trig}/sections/{tsec}/close/", (ADMIN, ORG), (403, 404)),
+    ("post", "/selections/triggers/{trig}/publish/", (ADMIN, ORG), (403, 404)),
+    ("get", "/api/selections", ALL, None),
+    ("get", "/api/selections/{sel}", (ADMIN, ORG, MEM), 404),
+    ("get", "/api/selections/{sel}/applications", (ADMIN, ORG), (403, 404)),
+    ("post", "/api/selections/{sel}/applications/{sapp}/decisions", ALL, None),  # a body: refusals in tests
+    ("get", "/api/selections/{sel}/nominations", (ADMIN, ORG), (403, 404)),
+    ("post", "/api/selections/{sel}/nominations", ALL, None),  # a body: refusals in tests/selections
+    ("get", "/api/triggers/{trig}", (ADMIN, ORG, MEM), 404),
+    ("post", "/groups/{group}/events/", (ADMIN, MEM), (403, 404)),
+    ("post", "/groups/{group}/events/{gevent}/", (ADMIN,), 404),  # a volunteer's proposal: facilitators
+    ("post", "/api/groups/{group}/leave", (ADMIN, ORG, MEM), 404),
+    ("get", "/api/groups/{group}/events", (ADMIN, ORG, MEM), 404),
+    ("post", "/api/groups/{group}/events", ALL, None),  # a body: refusals in tests/groups
+    ("post", "/api/groups/{group}/events/{gevent}/approve", (ADMIN,), 404),
     ("get", "/api/groups/{group}", (ADMIN, ORG, MEM), 404),
     ("post", "/api/groups/{group}/join", (MEM,), (403, 404)),
     ("post", "/api/groups/{group}/mute", (MEM,), 404),
@@ -293,6 +321,10 @@ FILL = {
         "gresponse",
         "sel",
         "sapp",
+        "nom",
+        "trig",
+        "tsec",
+        "gevent",
         "payment",
         "north_membership",
         "south_membership",
@@ -410,11 +442,31 @@ def selections(users, north) -> dict:
     app = services.application_submit(
         actor=applicant, selection=sel, statement="Statement", gender="woman", today=APPLYING
     )
-    return {"sel": sel.pk, "sapp": app.pk}
+    services.application_submit(
+        actor=factories.user(MEM, person=factories.person(branch=north)),
+        selection=sel,
+        statement="Another",
+        gender="man",
+        today=APPLYING,
+    )
+    from groundswell.ballots.services import ballot_open
+
+    nom = services.nomination_vote_open(actor=users[ORG], selection=sel)
+    ballot_open(ballot_id=nom.ballot_id)  # the electorate, drawn here (no commit in this module)
+    trig = services.trigger_create(
+        actor=users[ORG], branch=north, title="Trigger", representative="R", thresholds={"branch": "1/3"}
+    )
+    tsec = services.trigger_section_ballot_open(actor=users[ORG], trigger=trig)
+    ballot_open(ballot_id=tsec.ballot_id)
+    return {"sel": sel.pk, "sapp": app.pk, "nom": nom.pk, "trig": trig.pk, "tsec": tsec.pk}
 
 
 def groups(users, north) -> dict:
     """A party-wide open group in Derby North with the member in it, a post and a response."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from groundswell.groups import services
 
     facilitator = factories.user(MEM, person=factories.person(branch=north))
@@ -424,7 +476,22 @@ def groups(users, north) -> dict:
     responder = factories.user(MEM, person=factories.person(branch=north))
     services.group_join(user=responder, group=group)
     response = services.response_create(user=responder, post=post, share="email")
-    return {"group": group.pk, "gperson": responder.person_id, "gpost": post.pk, "gresponse": response.pk}
+    start = timezone.now() + timedelta(days=3)
+    proposal = services.group_event_propose(
+        user=responder,
+        group=group,
+        title="Picnic",
+        place="Park",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )  # awaiting a facilitator's approval
+    return {
+        "group": group.pk,
+        "gperson": responder.person_id,
+        "gpost": post.pk,
+        "gresponse": response.pk,
+        "gevent": proposal.event_id,
+    }
 
 
 def payments(users, north_person, south_person) -> dict:

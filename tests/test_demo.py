@@ -26,13 +26,22 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     people = Person.objects.count()
     assert people >= 300 and Person.objects.filter(synthetic=False).count() == 0
     statuses = sorted(Ballot.objects.filter(in_app=False).values_list("status", flat=True))
-    assert statuses == ["open", "published"]
+    assert statuses == ["open", "published", "published"]  # the leadership and the selection ballots
+    from groundswell.selections.models import Nomination, Selection, TriggerBallot
+
+    selection = Selection.objects.get(title__contains="synthetic demo", branch__name="Derby North")
+    assert selection.ballot.status == "published" and selection.ballot.result["winners"]
+    assert selection.hustings_events.count() == 1 and selection.shortlist_confirmed_at
+    assert (
+        Nomination.objects.filter(selection=selection, status="made").count() == 3
+    )  # a branch vote, 2 unions
+    assert TriggerBallot.objects.get().published_at is not None
     from groundswell.events.models import Event
     from groundswell.motions.models import Motion
 
     assert sorted(Motion.objects.values_list("status", flat=True)) == ["gathering", "voting"]
     assert Motion.objects.get(status="voting").ballot.status == "open"
-    assert Event.objects.count() == 4 and all(
+    assert Event.objects.count() == 6 and all(  # four, a hustings and a group event awaiting approval
         "synthetic" in t for t in Event.objects.values_list("title", flat=True)
     )
     from groundswell.groups.models import Post, WorkingGroup
@@ -70,6 +79,7 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
         and User.objects.count() == users
     )
     assert CanvassSession.objects.count() == sessions
-    assert Motion.objects.count() == 2 and Event.objects.count() == 4
+    assert Motion.objects.count() == 2 and Event.objects.count() == 6
+    assert Selection.objects.count() == 1 and TriggerBallot.objects.count() == 1
     assert PhoneBank.objects.count() == 1
     assert Exclusion.objects.count() == 2 and Appeal.objects.count() == 1

@@ -16,6 +16,7 @@ from groundswell.mailouts.api import router as mailouts_router
 from groundswell.members.api import router as members_router
 from groundswell.motions.api import router as motions_router
 from groundswell.reach.api import router as reach_router
+from groundswell.selections.api import router as selections_router
 from groundswell.vetting.api import router as vetting_router
 
 api = NinjaAPI(
@@ -34,6 +35,7 @@ api.add_router("/", mailouts_router)
 api.add_router("/", groups_router)
 api.add_router("/", reach_router)
 api.add_router("/", vetting_router)
+api.add_router("/", selections_router)
 
 
 @api.exception_handler(Refused)

@@ -229,7 +229,12 @@ def test_subject_access_and_erasure_cover_groups_posts_and_responses(north):
     assert data["groups"][0]["group"] == "Food bank"
     assert data["board_responses"][0]["message"] == "Yes please"
     personal_data.erase(poster.person)
-    assert personal_data.access(poster.person) == {"groups": [], "board_posts": [], "board_responses": []}
+    assert personal_data.access(poster.person) == {
+        "groups": [],
+        "board_posts": [],
+        "board_responses": [],
+        "group_events_proposed": [],
+    }
     assert not Response.objects.exists()  # responses to an erased person's post go with it
 
 

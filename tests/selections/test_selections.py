@@ -78,6 +78,7 @@ def test_union_membership_when_required(a):
     s = services.selection_create(actor=org, branch=a, title="U", timetable=TT, union_required=True)
     with pytest.raises(Refused, match="trade union"):
         apply(member(a), s)
+    services.affiliate_set_kind(actor=factories.user(Role.NATIONAL_ADMIN), name="Unison", kind="trade_union")
     assert apply(member(a), s, trade_union="Unison").status == "applied"
 
 

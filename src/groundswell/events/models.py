@@ -44,6 +44,11 @@ class Event(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    pending_approval = models.BooleanField(
+        default=False,
+        help_text="proposed by a volunteer (a working group's event): seen only by its proposer "
+        "and the group's facilitators until one of them approves it",
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]

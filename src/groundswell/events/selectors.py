@@ -26,10 +26,16 @@ def _member_branch_ids(user) -> set[int] | None:
 
 def visible_events(user) -> QuerySet[Event]:
     """Public events for everyone; members' events for members and staff; a branch's own
-    events for its members and organisers. National admins see everything."""
+    events for its members and organisers. National admins see everything. An event a
+    volunteer proposed for a working group is seen by nobody else until a facilitator
+    approves it (groups.services.group_event_approve)."""
     qs = Event.objects.select_related("branch")
     if has_role(user, Role.NATIONAL_ADMIN):
         return qs
+    if getattr(user, "is_authenticated", False):  # a volunteer's proposal: its proposer alone
+        qs = qs.filter(Q(pending_approval=False) | Q(created_by=user))
+    else:
+        qs = qs.filter(pending_approval=False)
     allowed = Q(visibility=Event.Visibility.PUBLIC)
     if getattr(user, "is_authenticated", False):
         mine = _member_branch_ids(user)

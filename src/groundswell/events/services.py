@@ -62,9 +62,83 @@ def event_create(
     visibility: str,
     description: str = "",
 ) -> Event:
-    problems = []
     if not selectors.can_organise(user, branch_id=getattr(branch, "pk", None)):
         raise EventError("you can create events only for a branch you organise", status=403)
+    return _event_make(
+        user=user,
+        branch=branch,
+        kind=kind,
+        title=title,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        visibility=visibility,
+        description=description,
+        pending=False,
+    )
+
+
+@transaction.atomic
+def event_create_for_group(
+    *,
+    user,
+    branch,
+    kind: str,
+    title: str,
+    place: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int | None,
+    visibility: str,
+    description: str = "",
+    pending: bool,
+) -> Event:
+    """A working group's event. Called only by groups.services after the group's own policy
+    (a member of the group proposes, a facilitator creates): with `pending` it is seen by its
+    proposer alone until a facilitator approves it (event_approve)."""
+    return _event_make(
+        user=user,
+        branch=branch,
+        kind=kind,
+        title=title,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        visibility=visibility,
+        description=description,
+        pending=pending,
+    )
+
+
+@transaction.atomic
+def event_approve(*, event: Event) -> Event:
+    """A facilitator approved a proposed group event (groups.services checks who): now
+    visible to whoever its visibility allows, with its reminder scheduled."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.pending_approval:
+        locked.pending_approval = False
+        locked.save(update_fields=["pending_approval"])
+        transaction.on_commit(lambda: schedule_reminder(locked))
+    return locked
+
+
+def _event_make(
+    *,
+    user,
+    branch,
+    kind: str,
+    title: str,
+    place: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int | None,
+    visibility: str,
+    description: str,
+    pending: bool,
+) -> Event:
+    problems = []
     title, place = policies.one_line("title", title), policies.one_line("place", place)
     if kind not in Event.Kind.values:
         problems.append("choose what kind of event it is")
@@ -93,8 +167,10 @@ def event_create(
         capacity=capacity,
         visibility=visibility,
         created_by=user,
+        pending_approval=pending,
     )
-    transaction.on_commit(lambda: schedule_reminder(event))
+    if not pending:
+        transaction.on_commit(lambda: schedule_reminder(event))
     return event
 
 
@@ -262,6 +338,7 @@ def event_reminders_send(*, now: datetime | None = None, event_id: int | None = 
     due = Event.objects.filter(
         Exists(waiting),
         cancelled_at__isnull=True,
+        pending_approval=False,
         starts_at__gt=now,
         starts_at__lte=now + REMINDER_AHEAD,
     )

@@ -227,7 +227,9 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 def branch_feed(request, ons_code: str):
     """A branch's public events: the feed anyone can subscribe to."""
     branch = get_object_or_404(Branch, ons_code=ons_code)
-    events = Event.objects.filter(branch=branch, visibility=Event.Visibility.PUBLIC).order_by("starts_at")
+    events = Event.objects.filter(
+        branch=branch, visibility=Event.Visibility.PUBLIC, pending_approval=False
+    ).order_by("starts_at")
     return _ics(ical.feed(events, name=f"{branch.name} events"), f"{ons_code}.ics")
 
 

@@ -177,3 +177,60 @@ def accept(request, response_id: int, payload: AcceptIn):
         raise HttpError(404, "no such response")
     r = services.response_accept(user=request.user, response=r, share=payload.share)
     return ResponseOut.of(r, request.user)
+
+
+@router.post("/groups/{group_id}/leave")
+def group_leave(request, group_id: int):
+    """Leave the group (or withdraw a request, or decline an invitation)."""
+    services.group_leave(user=request.user, group=_group(request, group_id))
+    return {"left": True}
+
+
+class GroupEventOut(Schema):
+    event: int
+    title: str
+    starts_at: datetime
+    place: str
+    approved: bool
+
+
+def _event_out(ge) -> GroupEventOut:
+    return GroupEventOut(
+        event=ge.event_id,
+        title=ge.event.title,
+        starts_at=ge.event.starts_at,
+        place=ge.event.place,
+        approved=ge.approved_at is not None,
+    )
+
+
+@router.get("/groups/{group_id}/events", response=list[GroupEventOut])
+def group_events(request, group_id: int):
+    """The group's events: approved ones, and those awaiting approval for the facilitators
+    and their proposer only."""
+    g = _group(request, group_id)
+    return [_event_out(ge) for ge in selectors.group_events(request.user, g)[:200]]
+
+
+class GroupEventIn(Schema):
+    title: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+
+
+@router.post("/groups/{group_id}/events", response={201: GroupEventOut})
+def group_event_propose(request, group_id: int, payload: GroupEventIn):
+    g = _group(request, group_id)
+    ge = services.group_event_propose(user=request.user, group=g, **payload.dict())
+    return 201, _event_out(ge)
+
+
+@router.post("/groups/{group_id}/events/{event_id}/approve", response=GroupEventOut)
+def group_event_approve(request, group_id: int, event_id: int):
+    g = _group(request, group_id)
+    ge = selectors.group_events(request.user, g).filter(event_id=event_id).first()
+    if ge is None:
+        raise HttpError(404, "no such event")
+    return _event_out(services.group_event_approve(user=request.user, group_event=ge))

@@ -1,6 +1,7 @@
 """Demo working groups in Derby North (synthetic): two groups, each with a solidarity board,
 and a post on the branch's own board. The demo member is in the first group and has asked
-to join the second; one of their responses waits for the poster to accept."""
+to join the second; one of their responses waits for the poster to accept, and the event
+they proposed for the first waits for its facilitator's approval."""
 
 from __future__ import annotations
 
@@ -64,6 +65,22 @@ def demo_groups(*, branch, facilitator, member, others) -> None:
             title="Lift from Mickleover to the Sunday canvass",
             body="Synthetic demo post. Three seats.",
         )
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    start = datetime.combine(
+        timezone.localdate() + timedelta(days=6), time(10), timezone.get_current_timezone()
+    )
+    services.group_event_propose(  # a volunteer's proposal: waits for the facilitator's approval
+        user=member,
+        group=food,
+        title="Food bank collection at the Saturday canvass (synthetic demo)",
+        place="Derby Market Place",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        description="Synthetic demo event proposed by a volunteer.",
+    )
     services.post_create(
         user=facilitator,
         branch=branch,

@@ -147,3 +147,45 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk} to post {self.post_id}"
+
+
+class GroupEvent(models.Model):
+    """A group's event. One a facilitator (or an organiser) creates is visible at once; one a
+    volunteer proposes waits (events.Event.pending_approval) until a facilitator approves."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="group_events")
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="group_link")
+    proposed_by = models.ForeignKey(
+        "members.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["event__starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} of group {self.group_id}"
+
+
+class GroupDigest(models.Model):
+    """One group's digest for one period (an ISO week, "2026-W47"): made at most once, so a
+    second run of the scheduler for the same week sends nothing again. `mailout` is empty
+    when there was nothing new to tell."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="digests")
+    period = models.CharField(max_length=10)
+    items = models.PositiveIntegerField(default=0)
+    mailout = models.ForeignKey(
+        "mailouts.MailOut", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-period", "group"]
+        constraints = [models.UniqueConstraint(fields=["group", "period"], name="one_digest_per_period")]
+
+    def __str__(self) -> str:
+        return f"digest {self.period} of group {self.group_id}"

@@ -1,6 +1,6 @@
 """What groups hold about a person: their places in groups, their posts and responses."""
 
-from groundswell.groups.models import GroupMember, Post, Response, WorkingGroup
+from groundswell.groups.models import GroupEvent, GroupMember, Post, Response, WorkingGroup
 from groundswell.members.personal_data import account_of, iso, null_user, register
 
 
@@ -32,6 +32,12 @@ def access(person) -> dict:
             }
             for r in Response.objects.filter(responder=person).select_related("post").order_by("pk")
         ],
+        "group_events_proposed": [
+            {"group": g.group.name, "event": g.event.title, "approved_at": iso(g.approved_at)}
+            for g in GroupEvent.objects.filter(proposed_by=person)
+            .select_related("group", "event")
+            .order_by("pk")
+        ],
     }
 
 
@@ -44,11 +50,19 @@ def erase(person) -> None:
     account = account_of(person)
     null_user(Post, "hidden_by", account)
     null_user(WorkingGroup, "created_by", account)
+    null_user(GroupEvent, "approved_by", account)
+    GroupEvent.objects.filter(proposed_by=person).update(proposed_by=None)  # the event is the branch's
 
 
 register(
     "groups",
-    models=["groups.WorkingGroup", "groups.GroupMember", "groups.Post", "groups.Response"],
+    models=[
+        "groups.WorkingGroup",
+        "groups.GroupMember",
+        "groups.Post",
+        "groups.Response",
+        "groups.GroupEvent",
+    ],
     access=access,
     erase=erase,
 )

@@ -111,3 +111,18 @@ def may_mailout(user, group: WorkingGroup) -> None:
 
 def status_of(place: GroupMember | None) -> str:
     return place.status if place is not None else ""
+
+
+def may_propose_event(user, group: WorkingGroup):
+    """A member of the group proposes an event (a facilitator's own needs no approval)."""
+    may_see(user, group)
+    person = _member(user)
+    if not selectors.is_active_member(user, group):
+        raise Refused("groups.event", "join the group to propose its events", status=403)
+    if not selectors.eligible(person, group):
+        raise Refused("groups.eligible", "your membership has lapsed: renew it to propose events", status=403)
+    return person
+
+
+def may_approve_event(user, group: WorkingGroup) -> None:
+    may_facilitate(user, group)

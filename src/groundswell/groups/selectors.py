@@ -156,3 +156,37 @@ def mailout_people(group: WorkingGroup) -> QuerySet[Person]:
             "person_id"
         )
     )
+
+
+def group_events(user, group: WorkingGroup):
+    """The group's events this user sees: approved ones to anyone who sees the group; those
+    awaiting approval to its facilitators and to their proposer only."""
+    from groundswell.groups.models import GroupEvent
+
+    qs = GroupEvent.objects.filter(group=group, event__cancelled_at__isnull=True).select_related(
+        "event", "proposed_by"
+    )
+    if may_facilitate(user, group):
+        return qs
+    person = person_of(user)
+    return qs.filter(Q(approved_at__isnull=False) | Q(proposed_by_id=getattr(person, "pk", 0)))
+
+
+def digest_items(group: WorkingGroup, start, end) -> tuple[list[Post], list]:
+    """What is new in a group between `start` and `end`: posts on its board (not hidden) and
+    its approved events."""
+    from groundswell.groups.models import GroupEvent
+
+    posts = list(
+        Post.objects.filter(
+            group=group, created_at__gte=start, created_at__lt=end, hidden_at__isnull=True
+        ).order_by("created_at", "pk")
+    )
+    events = list(
+        GroupEvent.objects.filter(
+            group=group, approved_at__gte=start, approved_at__lt=end, event__cancelled_at__isnull=True
+        )
+        .select_related("event")
+        .order_by("event__starts_at")
+    )
+    return posts, events

@@ -9,7 +9,15 @@ from django.utils import timezone
 from groundswell.accounts.policies import Refused, RuleError
 from groundswell.accounts.services import audit_record
 from groundswell.groups import policies, selectors
-from groundswell.groups.models import GroupMember, Post, Response, Share, WorkingGroup
+from groundswell.groups.models import (
+    GroupDigest,
+    GroupEvent,
+    GroupMember,
+    Post,
+    Response,
+    Share,
+    WorkingGroup,
+)
 from groundswell.members.models import Person
 
 
@@ -238,3 +246,162 @@ def post_hide(*, user, post: Post, reason: str) -> Post:
         actor=user, action="board.hide", target=f"post:{post.pk}", detail={"reason": post.hidden_reason}
     )
     return post
+
+
+# ---- group events
+
+
+@transaction.atomic
+def group_event_propose(
+    *,
+    user,
+    group: WorkingGroup,
+    title: str,
+    place: str,
+    starts_at,
+    ends_at,
+    kind: str = "meeting",
+    capacity: int | None = None,
+    description: str = "",
+) -> GroupEvent:
+    """A member proposes an event of the group. A facilitator's (or a national admin's) is
+    approved at once; anyone else's is seen only by them and the facilitators until one
+    approves it."""
+    from groundswell.events.services import event_create_for_group
+
+    if selectors.may_facilitate(user, group):
+        mine = selectors.place_of(user, group)
+        person = mine.person if mine is not None else None
+        approved = True
+    else:
+        person = policies.may_propose_event(user, group)
+        approved = False
+    event = event_create_for_group(
+        user=user,
+        branch=group.branch,
+        kind=kind,
+        title=title,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        visibility="branch" if group.branch_id else "members",
+        description=description or f"An event of {group.name}.",
+        pending=not approved,
+    )
+    now = timezone.now()
+    ge = GroupEvent.objects.create(
+        group=group,
+        event=event,
+        proposed_by=person,
+        approved_at=now if approved else None,
+        approved_by=user if approved else None,
+    )
+    audit_record(
+        actor=user,
+        action="group.event_propose" if not approved else "group.event_create",
+        target=f"group:{group.pk}",
+        detail={"event": event.pk},
+    )
+    return ge
+
+
+@transaction.atomic
+def group_event_approve(*, user, group_event: GroupEvent) -> GroupEvent:
+    from groundswell.events.services import event_approve
+
+    group_event = (
+        GroupEvent.objects.select_for_update().select_related("group", "event").get(pk=group_event.pk)
+    )
+    policies.may_approve_event(user, group_event.group)
+    if group_event.approved_at is None:
+        event_approve(event=group_event.event)
+        group_event.approved_at, group_event.approved_by = timezone.now(), user
+        group_event.save(update_fields=["approved_at", "approved_by"])
+        audit_record(
+            actor=user,
+            action="group.event_approve",
+            target=f"group:{group_event.group_id}",
+            detail={"event": group_event.event_id},
+        )
+    return group_event
+
+
+@transaction.atomic
+def group_event_decline(*, user, group_event: GroupEvent) -> None:
+    """A facilitator turns a proposal down: it goes (nobody but its proposer ever saw it)."""
+    group_event = (
+        GroupEvent.objects.select_for_update().select_related("group", "event").get(pk=group_event.pk)
+    )
+    policies.may_approve_event(user, group_event.group)
+    if group_event.approved_at is not None:
+        raise Refused("groups.approved", "this event is approved: cancel it on its page instead", status=409)
+    event = group_event.event
+    group_event.delete()
+    event.delete()
+    audit_record(actor=user, action="group.event_decline", target=f"group:{group_event.group_id}")
+
+
+# ---- digests
+
+
+def digest_period(now) -> tuple[str, object, object]:
+    """The ISO week before `now`'s: its label ("2026-W47") and its start and end (Monday 00:00
+    local time, end exclusive)."""
+    from datetime import datetime, time, timedelta
+
+    tz = timezone.get_current_timezone()
+    today = timezone.localtime(now, tz).date()
+    this_monday = today - timedelta(days=today.weekday())
+    start_day = this_monday - timedelta(days=7)
+    year, week, _ = start_day.isocalendar()
+    start = datetime.combine(start_day, time(0), tz)
+    end = datetime.combine(this_monday, time(0), tz)
+    return f"{year}-W{week:02d}", start, end
+
+
+def group_digests_send(*, now=None) -> int:
+    """Each group's weekly digest of last week's new board posts and approved events,
+    through the mail-outs outbox (so only members who consented to email and have not muted
+    the group get it, with an unsubscribe link, resumable after a crash). At most one digest
+    per group per week whoever runs this and however often: the GroupDigest row is claimed
+    first. Returns how many digests were queued."""
+    from django.db import IntegrityError
+
+    from groundswell.mailouts.services import mailout_create
+
+    now = now or timezone.now()
+    period, start, end = digest_period(now)
+    queued = 0
+    done = set(GroupDigest.objects.filter(period=period).values_list("group_id", flat=True))
+    for group in WorkingGroup.objects.exclude(pk__in=done).order_by("pk"):
+        posts, events = selectors.digest_items(group, start, end)
+        try:
+            with transaction.atomic():
+                digest = GroupDigest.objects.create(
+                    group=group, period=period, items=len(posts) + len(events)
+                )
+                if not (posts or events):
+                    continue
+                lines = [f"What is new in {group.name}, week {period}:", ""]
+                if posts:
+                    lines.append("On the board:")
+                    lines += [f"- {p.get_kind_display()}: {p.title}" for p in posts]
+                if events:
+                    lines.append("Events:")
+                    for g in events:
+                        when = timezone.localtime(g.event.starts_at)
+                        lines.append(f"- {g.event.title}, {when:%A %d %B %H:%M}, {g.event.place}")
+                lines += ["", "Mute the group's emails on its page at any time."]
+                digest.mailout = mailout_create(
+                    user=None,
+                    subject=f"{group.name}: this week's digest"[:200],
+                    body="\n".join(lines),
+                    segment="group",
+                    group=group,
+                )
+                digest.save(update_fields=["mailout"])
+                queued += 1
+        except IntegrityError:
+            continue  # another run claimed this group's digest for the period
+    return queued

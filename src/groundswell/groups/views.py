@@ -13,7 +13,7 @@ from groundswell.accounts.permissions import role_required
 from groundswell.accounts.policies import Refused
 from groundswell.accounts.selectors import is_national_admin
 from groundswell.groups import policies, selectors, services
-from groundswell.groups.models import GroupMember, Post, Response, Share, WorkingGroup
+from groundswell.groups.models import GroupEvent, GroupMember, Post, Response, Share, WorkingGroup
 from groundswell.members.models import Branch, Person
 from groundswell.members.selectors import current_branch_ids, person_of
 from groundswell.web.feedback import refused
@@ -92,6 +92,7 @@ def group_detail(request, group_id: int):
             else [],
             "kinds": Post.Kind.choices,
             "topics": Post.Topic.choices,
+            "group_events": selectors.group_events(request.user, group)[:100],
         },
     )
 
@@ -296,3 +297,65 @@ def post_hide(request, post_id: int):
     except Refused as e:
         return _soft(request, e, f"/groups/posts/{post.pk}/")
     return redirect("groups:post", post.pk)
+
+
+@role_required()
+@require_POST
+def group_event_new(request, group_id: int):
+    """A member proposes an event of the group (a facilitator's is approved at once)."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    group = _group(request, group_id)
+    if not selectors.may_facilitate(request.user, group):
+        policies.may_propose_event(request.user, group)  # before reading the form: who may, first
+    try:
+        start = datetime.fromisoformat(
+            f"{request.POST.get('day', '')}T{request.POST.get('time', '') or '19:00'}"
+        )
+    except ValueError:
+        refused(
+            request,
+            Refused(
+                "groups.invalid",
+                "day and time: a date such as 2027-01-31 and a time such as 19:00",
+                status=400,
+            ),
+        )
+        return redirect("groups:detail", group.pk)
+    start = timezone.make_aware(start, timezone.get_current_timezone())
+    hours = request.POST.get("hours", "2")
+    try:
+        ge = services.group_event_propose(
+            user=request.user,
+            group=group,
+            title=request.POST.get("title", ""),
+            place=request.POST.get("place", ""),
+            starts_at=start,
+            ends_at=start + timedelta(hours=int(hours) if hours.isdigit() and 0 < int(hours) <= 24 else 2),
+            description=request.POST.get("description", ""),
+        )
+    except Refused as e:
+        return _soft(request, e, f"/groups/{group.pk}/")
+    if ge.approved_at is None:
+        messages.success(request, "Proposed: a facilitator will approve it before anyone else sees it.")
+    return redirect("groups:detail", group.pk)
+
+
+@role_required()
+@require_POST
+def group_event_decide(request, group_id: int, event_id: int):
+    """A facilitator approves (action=approve) or declines a proposed event."""
+    group = _group(request, group_id)
+    ge = GroupEvent.objects.filter(group=group, event_id=event_id).first()
+    if ge is None or not selectors.group_events(request.user, group).filter(pk=ge.pk).exists():
+        raise Http404("no such event")
+    try:
+        if request.POST.get("action") == "approve":
+            services.group_event_approve(user=request.user, group_event=ge)
+        else:
+            services.group_event_decline(user=request.user, group_event=ge)
+    except Refused as e:
+        return _soft(request, e, f"/groups/{group.pk}/")
+    return redirect("groups:detail", group.pk)

@@ -6,4 +6,10 @@ class SelectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from groundswell.selections import personal_data  # noqa: F401 -- registers applications as personal data
+        from groundswell.ballots.signals import ballot_counted
+        from groundswell.selections import (
+            personal_data,  # noqa: F401 -- registers applications as personal data
+            receivers,
+        )
+
+        ballot_counted.connect(receivers.on_ballot_counted, dispatch_uid="selections.on_ballot_counted")

@@ -122,3 +122,172 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} {'in' if self.include else 'out'} for {self.application_id}"
+
+
+class Affiliate(models.Model):
+    """What kind of body an affiliated organisation (members.Affiliate) is, for the rules that
+    care: a trade-union rule is met by a trade union's members, never by a socialist
+    society's. An affiliate with no record here is of no known kind and meets no union rule."""
+
+    class Kind(models.TextChoices):
+        TRADE_UNION = "trade_union", "Trade union"
+        SOCIALIST_SOCIETY = "society", "Socialist society"
+
+    organisation = models.OneToOneField(
+        "members.Affiliate", on_delete=models.PROTECT, related_name="selections_kind"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} ({self.get_kind_display()})"
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+
+class Nomination(models.Model):
+    """One body's nomination in a selection: a branch (decided by a vote of its members in
+    the app, through the ballots machinery) or an affiliate (a decision recorded with who
+    made it, when, and the minutes it is in). One nomination per body per selection."""
+
+    class Method(models.TextChoices):
+        MEETING_VOTE = "meeting_vote", "Branch meeting vote"
+        RECORDED = "recorded", "Recorded decision"
+
+    class Status(models.TextChoices):
+        VOTING = "voting", "Vote open"
+        MADE = "made", "Nominated"
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="nominations")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="nominations"
+    )
+    branch = models.ForeignKey(
+        "members.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    affiliate = models.ForeignKey(
+        Affiliate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=12, choices=Method.choices)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    ballot = models.OneToOneField(
+        "ballots.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="selection_nomination"
+    )
+    choices = models.JSONField(
+        default=dict, blank=True, help_text="candidate name on the ballot -> application id"
+    )
+    decided_by = models.CharField(max_length=200, blank=True, help_text="who decided (a recorded decision)")
+    decided_on = models.DateField(null=True, blank=True)
+    minutes_ref = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(branch__isnull=False, affiliate__isnull=True)
+                | models.Q(branch__isnull=True, affiliate__isnull=False),
+                name="nomination_from_one_body",
+            ),
+            models.UniqueConstraint(
+                fields=["selection", "branch"],
+                condition=models.Q(branch__isnull=False),
+                name="one_branch_nomination",
+            ),
+            models.UniqueConstraint(
+                fields=["selection", "affiliate"],
+                condition=models.Q(affiliate__isnull=False),
+                name="one_affiliate_nomination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"nomination {self.pk} in {self.selection_id} ({self.status})"
+
+    @property
+    def body(self) -> str:
+        return self.branch.name if self.branch_id else self.affiliate.name
+
+
+class Hustings(models.Model):
+    """A selection's hustings: an ordinary event (members RSVP as for any), linked here."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="hustings_events")
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="hustings")
+
+    class Meta:
+        ordering = ["event__starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"hustings {self.event_id} for {self.selection_id}"
+
+
+class TriggerBallot(models.Model):
+    """Whether a sitting representative faces a full selection: each branch and affiliate
+    section records its vote; the thresholds (exact fractions by kind of section, e.g. a
+    third of branches OR a third of affiliates) decide, by core.selections.trigger."""
+
+    branch = models.ForeignKey("members.Branch", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=160)
+    representative = models.CharField(max_length=160, help_text="who sits now")
+    thresholds = models.JSONField(default=dict, help_text='{"branch": "1/3", "affiliate": "1/3"}')
+    published_at = models.DateTimeField(null=True, blank=True)
+    triggered = models.BooleanField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True, help_text="the published report, by section")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def fractions(self) -> dict[str, Fraction]:
+        return {k: Fraction(v) for k, v in self.thresholds.items()}
+
+
+class TriggerSection(models.Model):
+    """One section's vote: counts recorded from its meeting (with the minutes reference), or
+    a ballot of the branch's members in the app whose count fills them in."""
+
+    class Kind(models.TextChoices):
+        BRANCH = "branch", "Branch"
+        AFFILIATE = "affiliate", "Affiliate"
+
+    trigger = models.ForeignKey(TriggerBallot, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=160)
+    affiliate = models.ForeignKey(
+        Affiliate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    votes_for = models.PositiveIntegerField(default=0)
+    votes_against = models.PositiveIntegerField(default=0)
+    ballot = models.OneToOneField(
+        "ballots.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="trigger_section"
+    )
+    counted = models.BooleanField(default=False, help_text="its vote is in (recorded, or its ballot counted)")
+    minutes_ref = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["trigger", "name"], name="one_section_name_per_trigger")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

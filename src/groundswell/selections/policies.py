@@ -9,7 +9,7 @@ from __future__ import annotations
 from groundswell.accounts.policies import Refused
 from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
 from groundswell.members.selectors import current_branch_ids, person_of
-from groundswell.selections.models import Selection
+from groundswell.selections.models import Selection, TriggerBallot
 
 
 def is_panel(user, selection: Selection) -> bool:
@@ -51,3 +51,47 @@ def may_open_any(user) -> None:
     """Reach the form to open a selection at all: an organiser of some branch or an admin."""
     if not (is_national_admin(user) or organised_branch_ids(user)):
         raise Refused("selections.run", "only branch organisers or national admins run selections")
+
+
+def may_configure_affiliates(user) -> None:
+    """Which affiliates are trade unions and which socialist societies: national admins."""
+    if not is_national_admin(user):
+        raise Refused("selections.affiliates", "only national admins configure affiliates")
+
+
+def may_run_nominations(user, selection: Selection) -> None:
+    """Open and close the branch's nomination vote, record an affiliate's decision: the panel."""
+    if not is_panel(user, selection):
+        raise Refused("selections.panel", "only the branch's organisers or national admins run nominations")
+
+
+def is_trigger_runner(user, trigger: TriggerBallot) -> bool:
+    return is_national_admin(user) or trigger.branch_id in organised_branch_ids(user)
+
+
+def may_run_triggers(user, trigger: TriggerBallot) -> None:
+    """Record sections, hold the branch's ballot, publish: the branch's organisers or admins;
+    another branch's organiser is told nothing (404)."""
+    if is_national_admin(user) or trigger.branch_id in organised_branch_ids(user):
+        return
+    may_see_trigger(user, trigger)
+    raise Refused(
+        "selections.panel", "only the branch's organisers or national admins run its trigger ballot"
+    )
+
+
+def may_see_trigger(user, trigger: TriggerBallot) -> None:
+    """The trigger ballot's page (its result once published): the branch's members and organisers."""
+    if is_national_admin(user) or trigger.branch_id in organised_branch_ids(user):
+        return
+    person = person_of(user)
+    if person is None or trigger.branch_id not in current_branch_ids(person):
+        raise Refused("selections.not_found", "no such trigger ballot", status=404)
+
+
+def may_vote(user):
+    """Vote in the app: a member (the ballot's own electorate then decides)."""
+    person = person_of(user)
+    if person is None or person.erased_at:
+        raise Refused("selections.member", "only members vote", status=403)
+    return person

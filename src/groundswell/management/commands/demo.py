@@ -32,6 +32,7 @@ from groundswell.members.models import Branch, Category, Membership, Person
 from groundswell.members.services import branches_load_constituencies
 from groundswell.motions.demo import demo_motions
 from groundswell.reach.demo import demo_reach
+from groundswell.selections.demo import demo_affiliates, demo_selection, demo_trigger
 from groundswell.vetting.demo import demo_vetting
 
 DEMO_PASSWORD = "groundswell-demo"
@@ -106,7 +107,21 @@ class Command(BaseCommand):
             member=users[Role.MEMBER],
             others=[users[Role.RETURNING_OFFICER]],
         )
+        demo_affiliates(admin=users[Role.NATIONAL_ADMIN])
+        selection = demo_selection(
+            branch=derby,
+            organiser=users[Role.BRANCH_ORGANISER],
+            admin=users[Role.NATIONAL_ADMIN],
+            officer=users[Role.RETURNING_OFFICER],
+            member=users[Role.MEMBER],
+        )
+        trigger = demo_trigger(branch=derby, organiser=users[Role.BRANCH_ORGANISER])
         console.print("Motions, events, working groups: synthetic demo ones in Derby North")
+        console.print(
+            "A synthetic Derby North selection, applications to a published result: "
+            f"/selections/{selection.pk}/; "
+            f"a published trigger ballot: /selections/triggers/{trigger.pk}/"
+        )
         dues = demo_dues(
             branch=derby, exclude_person_ids={u.person_id for u in users.values() if u.person_id}
         )
