@@ -232,6 +232,13 @@ MATRIX = [
     ("post", "/api/call/{bank_code}/join", ALL, None),
     ("post", "/api/call/{bank_code}/next", (), 404),
     ("post", "/api/call/{bank_code}/targets/{call_target}/result", (), (400, 404)),  # empty body: 400 first
+    # referral links: public landings; counts for the member; branch totals; never who brought whom
+    ("get", "/r/{referral_token}/", PUBLIC, None),
+    ("get", "/r/{referral_token}/events/{event}/", PUBLIC, None),
+    ("get", "/me/referrals/", ALL, None),
+    ("get", "/referrals/", MANAGERS, 403),
+    ("get", "/api/me/referrals", ALL, None),
+    ("get", "/api/referrals/totals", MANAGERS, 403),
 ]
 FILL = {
     k: "X"
@@ -276,6 +283,7 @@ FILL = {
         "bank_code",
         "call_target",
         "friend",
+        "referral_token",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -404,6 +412,7 @@ def reach(users, north, south) -> dict:
         bank=bank, household=elector.household, elector=elector, number="+447700900999"
     )
     from groundswell.reach.models import Friend
+    from groundswell.reach.referrals import link_token
 
     owner = factories.user(CAN, email="friends.owner@example.org")
     friend = Friend.objects.create(owner=owner, nickname="Auntie Sue")
@@ -413,6 +422,7 @@ def reach(users, north, south) -> dict:
         "bank_code": bank.code,
         "call_target": target.pk,
         "friend": friend.pk,
+        "referral_token": link_token(factories.person(branch=south)),
     }
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Router, Schema
 
 from groundswell.accounts.api_auth import roles
 from groundswell.accounts.models import Role
 from groundswell.accounts.policies import Refused
 from groundswell.members.models import Branch
-from groundswell.reach import policies, selectors, services
+from groundswell.reach import policies, referrals, selectors, services
 from groundswell.reach.models import CallTarget, PhoneBank
 
 router = Router(tags=["phone banks"])
@@ -144,3 +145,45 @@ def call_result(request, code: str, target_id: int, data: ResultIn):
         call_back_at=data.call_back_at,
     )
     return 204, None
+
+
+# -- referral links: counts for the member, totals for branches (never who brought whom) ----
+
+
+class MyReferralsOut(Schema):
+    link: str | None
+    joined: int
+    event_replies: int
+
+
+class ReferralTotalOut(Schema):
+    branch: str
+    joined: int
+    event_replies: int
+    referrers: int
+
+
+@router.get(
+    "/me/referrals",
+    auth=SIGNED_IN,
+    response=MyReferralsOut,
+    tags=["referrals"],
+    summary="Your referral link and how many came through it (counts only)",
+)
+def my_referrals(request):
+    person = getattr(request.auth, "person", None)
+    if person is None:
+        return MyReferralsOut(link=None, joined=0, event_replies=0)
+    link = request.build_absolute_uri(reverse("reach:referral", args=[referrals.link_token(person)]))
+    return MyReferralsOut(link=link, **referrals.own_counts(person))
+
+
+@router.get(
+    "/referrals/totals",
+    auth=MANAGERS,
+    response=list[ReferralTotalOut],
+    tags=["referrals"],
+    summary="Sign-ups and event replies through members' links, per branch (totals only)",
+)
+def referral_totals(request):
+    return referrals.totals(request.auth)

@@ -181,3 +181,50 @@ class Friend(models.Model):
 
     def __str__(self) -> str:
         return f"friend {self.pk} of {self.owner_id}"
+
+
+class ReferralLink(models.Model):
+    """A member's personal link for the join/supporter pages and events: an unguessable
+    token (not their id), so a link passed around says nothing about whose it is and
+    nobody can make one up for someone else."""
+
+    person = models.OneToOneField("members.Person", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"referral link of {self.person_id}"
+
+
+class Referral(models.Model):
+    """Someone came in through a member's link: a sign-up (`join`, one per person, the first
+    referrer kept) or a reply to an event (`event`, one per reply). Nobody reads these row by
+    row: the referrer sees their own counts, branches and national see totals. `branch` is
+    the referrer's branch when it happened, so totals survive the referrer's erasure."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join", "Signed up"
+        EVENT = "event", "Replied to an event"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    referrer = models.ForeignKey("members.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+    branch = models.ForeignKey("members.Branch", null=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "members.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    rsvp = models.ForeignKey("events.Rsvp", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(kind="join"), name="reach_first_referrer_kept"
+            ),
+            models.UniqueConstraint(
+                fields=["rsvp"], condition=models.Q(kind="event"), name="reach_one_referral_per_reply"
+            ),
+        ]
+        indexes = [models.Index(fields=["referrer", "kind"]), models.Index(fields=["branch", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} referral {self.pk}"

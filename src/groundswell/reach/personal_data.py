@@ -11,14 +11,32 @@ from groundswell.reach.models import (
     Friend,
     PhoneBank,
     PhoneConsent,
+    Referral,
+    ReferralLink,
 )
+
+
+def _referrals(person) -> dict:
+    """Counts only: who a member brought in is the other people's data, and whose link a
+    person came through is never shown person by person (not even to them)."""
+    from groundswell.reach.referrals import own_counts
+
+    link = ReferralLink.objects.filter(person=person).first()
+    return {
+        "referral_link": link.token if link else None,
+        "brought_in": own_counts(person),
+        "referred": list(
+            Referral.objects.filter(person=person).values_list("kind", flat=True).order_by("kind")
+        ),
+    }
 
 
 def access(person) -> dict:
     user = account_of(person)
+    data = _referrals(person)
     if user is None:
-        return {}
-    return {
+        return data
+    return data | {
         "phone_banks_joined": list(Caller.objects.filter(user=user).values_list("bank__name", flat=True)),
         "phone_banks_built": list(PhoneBank.objects.filter(created_by=user).values_list("name", flat=True)),
         "households_held": CallTarget.objects.filter(assigned_to=user).count(),
@@ -30,6 +48,10 @@ def access(person) -> dict:
 
 
 def erase(person) -> None:
+    # totals stay (they hold the referrer's branch), the links to this person go
+    ReferralLink.objects.filter(person=person).delete()
+    Referral.objects.filter(referrer=person).update(referrer=None)
+    Referral.objects.filter(person=person).update(person=None)
     user = account_of(person)
     if user is None:
         return
@@ -56,6 +78,8 @@ register(
         "reach.PhoneBank",
         "reach.PhoneConsent",
         "reach.DoNotCall",
+        "reach.ReferralLink",
+        "reach.Referral",
     ],
     access=access,
     erase=erase,

@@ -16,4 +16,8 @@ urlpatterns = [
     path("friends/", views.friends, name="friends"),
     path("friends/totals/", views.friend_totals, name="friend_totals"),
     path("friends/<int:friend_id>/", views.friend_update, name="friend"),
+    path("r/<str:token>/", views.referral_landing, name="referral"),
+    path("r/<str:token>/events/<int:event_id>/", views.referral_event, name="referral_event"),
+    path("me/referrals/", views.my_referrals, name="my_referrals"),
+    path("referrals/", views.referral_totals, name="referral_totals"),
 ]

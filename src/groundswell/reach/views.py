@@ -7,8 +7,11 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,7 +21,7 @@ from groundswell.accounts.selectors import is_national_admin, organised_branch_i
 from groundswell.core.reach.recall import Outcome
 from groundswell.groundgame.models import Contact
 from groundswell.members.models import Branch
-from groundswell.reach import policies, relational, selectors, services
+from groundswell.reach import policies, referrals, relational, selectors, services
 from groundswell.reach.models import Friend, PhoneBank
 from groundswell.web.feedback import refused
 
@@ -223,3 +226,68 @@ def my_calls(request):
         return redirect("reach:my_calls")
     blocked = bool(own) and selectors.on_do_not_call(own)
     return render(request, "reach/my_calls.html", {"own": own, "blocked": blocked})
+
+
+# -- referral links ---------------------------------------------------------------------------
+
+
+def _join_url() -> str | None:
+    """The join/supporter sign-up page, if one is installed (it calls
+    referrals.referral_record with referrals.token_from_request)."""
+    for name in ("lifecycle:join", "members:join", "join"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _upcoming(user, branch_id=None):
+    from groundswell.events.selectors import visible_events
+
+    qs = visible_events(user).filter(starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+    if branch_id is not None:
+        qs = qs.filter(Q(branch_id=branch_id) | Q(branch__isnull=True))
+    return qs.order_by("starts_at")
+
+
+def referral_landing(request, token: str):
+    """Where a member's link lands: the token is kept for the sign-up or reply that follows.
+    An unknown token is a 404 and keeps nothing."""
+    referrer = referrals.referrer_for(token)
+    if referrer is None:
+        raise Http404("no such link")
+    referrals.remember(request, token)
+    from groundswell.events.models import Event
+
+    public = _upcoming(AnonymousUser()).filter(visibility=Event.Visibility.PUBLIC)[:8]
+    return render(request, "reach/referral_landing.html", {"events": public, "join_url": _join_url()})
+
+
+def referral_event(request, token: str, event_id: int):
+    if referrals.referrer_for(token) is None:
+        raise Http404("no such link")
+    referrals.remember(request, token)
+    return redirect("events:detail", event_id=event_id)
+
+
+@login_required
+def my_referrals(request):
+    person = getattr(request.user, "person", None)
+    context: dict = {"link": None}
+    if person is not None:
+        token = referrals.link_token(person)
+        context = {
+            "link": request.build_absolute_uri(reverse("reach:referral", args=[token])),
+            "counts": referrals.own_counts(person),
+            "events": [
+                (e, request.build_absolute_uri(reverse("reach:referral_event", args=[token, e.pk])))
+                for e in _upcoming(request.user)[:8]
+            ],
+        }
+    return render(request, "reach/my_referrals.html", context)
+
+
+@role_required(*MANAGERS)
+def referral_totals(request):
+    return render(request, "reach/referral_totals.html", {"rows": referrals.totals(request.user)})
