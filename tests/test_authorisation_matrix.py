@@ -227,6 +227,7 @@ MATRIX = [
     ("post", "/friends/{friend}/", (), 404),  # the owner only (not one of these users)
     ("get", "/friends/totals/", MANAGERS, 403),
     ("post", "/api/phonebanks", MANAGERS, 403),
+    ("get", "/api/phonebanks", MANAGERS, 403),
     ("get", "/api/phonebanks/{phonebank}", MANAGERS, 403),
     ("get", "/api/phonebanks/{south_phonebank}", (ADMIN,), (403, 404)),
     ("post", "/api/call/{bank_code}/join", ALL, None),

@@ -70,11 +70,21 @@ class DoNotCall(models.Model):
 class PhoneBank(models.Model):
     class Segment(models.TextChoices):
         ELECTORS = "electors", "Electors of the register with a phone number"
+        MEMBERS = "members", "Members of the branch (to recruit volunteers)"
+        BALLOT = "ballot", "Members of the branch entitled to vote in an open ballot"
 
     branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="phone_banks")
     name = models.CharField(max_length=120)
     code = models.CharField(max_length=16, unique=True, help_text="callers join with it")
     segment = models.CharField(max_length=12, choices=Segment.choices, default=Segment.ELECTORS)
+    ballot = models.ForeignKey(
+        "ballots.Ballot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="for a get-out-the-vote list: whose electorate is called",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -103,11 +113,19 @@ class Caller(models.Model):
 
 
 class CallTarget(models.Model):
-    """A household in a phone bank: whose number, its recall state and who holds it now."""
+    """A household (or, in a members' list, a member) in a phone bank: whose number, its
+    recall state and who holds it now."""
 
     bank = models.ForeignKey(PhoneBank, on_delete=models.CASCADE, related_name="targets")
-    household = models.ForeignKey("groundgame.Household", on_delete=models.CASCADE, related_name="+")
-    elector = models.ForeignKey("groundgame.Elector", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        "groundgame.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    elector = models.ForeignKey(
+        "groundgame.Elector", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "members.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     number = models.CharField(max_length=20)
     state = models.CharField(max_length=10, default="open")
     due_at = models.DateTimeField(null=True, blank=True)
@@ -124,7 +142,12 @@ class CallTarget(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["bank", "household"], name="reach_household_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "household"], name="reach_household_once"),
+            models.UniqueConstraint(
+                fields=["bank", "person"], condition=models.Q(person__isnull=False), name="reach_member_once"
+            ),
+        ]
         indexes = [
             models.Index(fields=["bank", "state", "due_at"]),
             models.Index(fields=["bank", "assigned_to"]),
@@ -146,6 +169,7 @@ class CallAttempt(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     outcome = models.CharField(max_length=14)
+    result = models.CharField(max_length=16, blank=True, help_text="a member's answer (members' lists)")
     contact = models.UUIDField(
         null=True, blank=True, help_text="the contact record, when the person was reached"
     )

@@ -33,7 +33,13 @@ def _referrals(person) -> dict:
 
 def access(person) -> dict:
     user = account_of(person)
-    data = _referrals(person)
+    data = _referrals(person) | {
+        "on_call_lists": list(
+            CallTarget.objects.filter(person=person).values_list(
+                "bank__name", "number", "state", "last_outcome"
+            )
+        ),
+    }
     if user is None:
         return data
     return data | {
@@ -50,6 +56,7 @@ def access(person) -> dict:
 def erase(person) -> None:
     # totals stay (they hold the referrer's branch), the links to this person go
     ReferralLink.objects.filter(person=person).delete()
+    CallTarget.objects.filter(person=person).delete()  # off every members' call list
     Referral.objects.filter(referrer=person).update(referrer=None)
     Referral.objects.filter(person=person).update(person=None)
     user = account_of(person)

@@ -78,3 +78,16 @@ def consent_evidence(evidence: str) -> str:
     if len(evidence) < 5:
         raise Refused("reach.evidence", "say how and when the person consented (the evidence)", status=422)
     return evidence
+
+
+def ballot_for_list(ballot, branch_id: int) -> None:
+    """A get-out-the-vote list is over an open ballot whose electorate includes the branch
+    (a ballot of that branch, or of the whole party)."""
+    from groundswell.ballots.models import Ballot
+
+    if ballot is None:
+        raise Refused("reach.ballot", "choose the ballot whose electorate to call", status=422)
+    if ballot.status != Ballot.Status.OPEN:
+        raise Refused("reach.ballot", "that ballot is not open for voting", status=422)
+    if ballot.branch_id is not None and ballot.branch_id != branch_id:
+        raise Refused("reach.ballot", "that ballot is another branch's", status=422)

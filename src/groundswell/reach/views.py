@@ -18,14 +18,22 @@ from django.views.decorators.http import require_POST
 from groundswell.accounts.permissions import role_required
 from groundswell.accounts.policies import Refused
 from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
+from groundswell.ballots.models import Ballot
 from groundswell.core.reach.recall import Outcome
 from groundswell.groundgame.models import Contact
 from groundswell.members.models import Branch
 from groundswell.reach import policies, referrals, relational, selectors, services
 from groundswell.reach.models import Friend, PhoneBank
+from groundswell.web.charts import bar_chart
 from groundswell.web.feedback import refused
 
 MANAGERS = ("national_admin", "branch_organiser")
+MEMBER_RESULTS = [
+    ("will_volunteer", "Will volunteer"),
+    ("will_vote", "Will vote"),
+    ("already_voted", "Says they have already voted"),
+    ("not_interested", "Not interested"),
+]
 OUTCOMES = [
     (Outcome.ANSWERED, "Answered"),
     (Outcome.NO_ANSWER, "No answer"),
@@ -59,6 +67,8 @@ def bank_list(request):
                 name=request.POST.get("name", ""),
                 busy_delay_minutes=_int(request.POST.get("busy_delay_minutes"), 15),
                 no_answer_delay_hours=_int(request.POST.get("no_answer_delay_hours"), 4),
+                segment=request.POST.get("segment") or PhoneBank.Segment.ELECTORS,
+                ballot=Ballot.objects.filter(pk=_int(request.POST.get("ballot"), 0)).first(),
             )
         except Refused as e:
             refused(request, e)
@@ -67,18 +77,61 @@ def bank_list(request):
     return render(
         request,
         "reach/list.html",
-        {"banks": selectors.banks_for(request.user, branch_ids=scope), "branches": branches},
+        {
+            "banks": selectors.banks_for(request.user, branch_ids=scope),
+            "branches": branches,
+            "segments": PhoneBank.Segment.choices,
+            "ballots": selectors.open_ballots_for(scope),
+        },
     )
+
+
+RESULT_LABELS = dict(MEMBER_RESULTS)
+OUTCOME_LABELS = {o.value: label for o, label in OUTCOMES}
 
 
 @role_required(*MANAGERS)
 def bank_detail(request, bank_id: int):
-    bank = get_object_or_404(PhoneBank.objects.select_related("branch"), pk=bank_id)
+    """The live dashboard: calls, people reached, results by code, callers active (the
+    partial polls itself every 5 s with htmx; charts are server-side SVG)."""
+    bank = get_object_or_404(PhoneBank.objects.select_related("branch", "ballot"), pk=bank_id)
     policies.may_see_bank(request.user, bank)
-    link = request.build_absolute_uri(f"/call/{bank.code}/")
-    return render(
-        request, "reach/detail.html", {"bank": bank, "progress": selectors.bank_progress(bank), "link": link}
-    )
+    progress = selectors.bank_progress(bank)
+    context = {
+        "bank": bank,
+        "progress": progress,
+        "link": request.build_absolute_uri(f"/call/{bank.code}/"),
+        "turnout": selectors.ballot_turnout_count(bank, request.user),
+        "codes_chart": bar_chart(
+            sorted(progress["codes"].items(), key=lambda kv: -kv[1]),
+            title="People reached, by code",
+            width=460,
+        )
+        if progress["codes"]
+        else "",
+        "results_chart": bar_chart(
+            [
+                (RESULT_LABELS.get(k, k), v)
+                for k, v in sorted(progress["results"].items(), key=lambda kv: -kv[1])
+            ],
+            title="Members' answers",
+            width=460,
+        )
+        if progress["results"]
+        else "",
+        "outcomes_chart": bar_chart(
+            [
+                (OUTCOME_LABELS.get(k, k), v)
+                for k, v in sorted(progress["outcomes"].items(), key=lambda kv: -kv[1])
+            ],
+            title="Calls by outcome",
+            width=460,
+        )
+        if progress["outcomes"]
+        else "",
+    }
+    template = "reach/_dashboard.html" if request.headers.get("HX-Request") else "reach/detail.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -105,7 +158,11 @@ def call_page(request, code: str):
     bank = _bank_by_code(code)
     joined = selectors.has_joined(bank, request.user)
     target = selectors.held_by(bank, request.user, timezone.now()) if joined else None
-    history = selectors.contact_history(target.elector_id) if target else []
+    history = []
+    if target is not None and target.person_id:
+        history = selectors.member_call_history(target.person_id)
+    elif target is not None:
+        history = selectors.contact_history(target.elector_id)
     return render(
         request,
         "reach/call.html",
@@ -117,6 +174,7 @@ def call_page(request, code: str):
             "outcomes": OUTCOMES,
             "codes": services.SURVEY_CODES,
             "parties": Contact.PARTIES,
+            "member_results": MEMBER_RESULTS,
         },
     )
 
@@ -156,9 +214,9 @@ def call_wrap(request, code: str, target_id: int):
             call_back_at = timezone.make_aware(datetime.fromisoformat(post["call_back_at"]))
         except ValueError:
             call_back_at = None
-    survey = {k: post.get(k, "") for k in ("code", "previous_vote", "likelihood", "issues", "notes")} | {
-        k: post.get(k) == "on" for k in ("pledged", "postal_vote", "lift")
-    }
+    survey = {
+        k: post.get(k, "") for k in ("code", "previous_vote", "likelihood", "issues", "notes", "result")
+    } | {k: post.get(k) == "on" for k in ("pledged", "postal_vote", "lift")}
     try:
         services.call_wrap_up(
             bank=bank,
