@@ -228,6 +228,11 @@ MATRIX = [
     ("get", "/friends/totals/", MANAGERS, 403),
     ("post", "/api/phonebanks", MANAGERS, 403),
     ("get", "/api/phonebanks", MANAGERS, 403),
+    # national admins only; an organiser's empty upload is refused as invalid before the policy
+    ("post", "/api/tps", (ADMIN,), (403, 422)),
+    ("post", "/api/phone-consents", MANAGERS, 403),
+    ("get", "/phonebanks/tps/", (ADMIN,), 403),
+    ("get", "/phonebanks/consent/", MANAGERS, 403),
     ("get", "/api/phonebanks/{phonebank}", MANAGERS, 403),
     ("get", "/api/phonebanks/{south_phonebank}", (ADMIN,), (403, 404)),
     ("post", "/api/call/{bank_code}/join", ALL, None),

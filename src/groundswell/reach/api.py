@@ -7,7 +7,8 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
 from groundswell.accounts.api_auth import roles
 from groundswell.accounts.models import Role
@@ -229,3 +230,37 @@ def my_referrals(request):
 )
 def referral_totals(request):
     return referrals.totals(request.auth)
+
+
+# -- PECR: the TPS list and consent (the same services and rules as the pages) ---------------
+
+
+class ConsentIn(Schema):
+    number: str
+    evidence: str
+
+
+@router.post(
+    "/tps",
+    auth=MANAGERS,
+    response={200: dict},
+    summary="Import the TPS list (one number a line; all or nothing; national admins)",
+)
+def tps_import(request, file: UploadedFile = File(...)):  # noqa: B008
+    policies.may_import_tps(request.auth)
+    try:
+        lines = file.read().decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise Refused("reach.tps_file", f"{file.name}: not a text file (UTF-8)", status=422) from None
+    return {"numbers": services.tps_import(user=request.auth, lines=lines, filename=file.name)}
+
+
+@router.post(
+    "/phone-consents",
+    auth=MANAGERS,
+    response={201: None},
+    summary="Record a person's consent to be called, with its evidence (lifts TPS suppression)",
+)
+def consent_create(request, data: ConsentIn):
+    services.consent_record(user=request.auth, number=data.number, evidence=data.evidence)
+    return 201, None

@@ -252,3 +252,18 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} referral {self.pk}"
+
+
+class ElectorObjection(models.Model):
+    """An elector said "don't phone me" on the doorstep: every number we hold or later find
+    for them goes on do-not-call. Only the person lifts it (from /me/calls/, by their own
+    number)."""
+
+    elector = models.OneToOneField("groundgame.Elector", on_delete=models.CASCADE, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"objection of elector {self.elector_id}"

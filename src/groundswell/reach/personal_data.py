@@ -8,6 +8,7 @@ from groundswell.reach.models import (
     Caller,
     CallTarget,
     DoNotCall,
+    ElectorObjection,
     Friend,
     PhoneBank,
     PhoneConsent,
@@ -49,7 +50,8 @@ def access(person) -> dict:
         "calls_made": CallAttempt.objects.filter(caller=user).count(),
         "people_i_know": list(Friend.objects.filter(owner=user).values("nickname", "how_known", "outcome")),
         "consents_recorded": PhoneConsent.objects.filter(recorded_by=user).count(),
-        "objections_recorded": DoNotCall.objects.filter(recorded_by=user).count(),
+        "objections_recorded": DoNotCall.objects.filter(recorded_by=user).count()
+        + ElectorObjection.objects.filter(recorded_by=user).count(),
     }
 
 
@@ -71,6 +73,7 @@ def erase(person) -> None:
         (PhoneBank, "created_by"),
         (PhoneConsent, "recorded_by"),
         (DoNotCall, "recorded_by"),
+        (ElectorObjection, "recorded_by"),
     ):
         null_user(model, field, user)
 
@@ -85,6 +88,7 @@ register(
         "reach.PhoneBank",
         "reach.PhoneConsent",
         "reach.DoNotCall",
+        "reach.ElectorObjection",
         "reach.ReferralLink",
         "reach.Referral",
     ],

@@ -91,3 +91,17 @@ def ballot_for_list(ballot, branch_id: int) -> None:
         raise Refused("reach.ballot", "that ballot is not open for voting", status=422)
     if ballot.branch_id is not None and ballot.branch_id != branch_id:
         raise Refused("reach.ballot", "that ballot is another branch's", status=422)
+
+
+def may_record_consent(user, number_branches: set[int]) -> None:
+    """Consent lifts TPS suppression: a national admin records it for any number; an
+    organiser only for a number held by an elector or member of their branches."""
+    if is_national_admin(user):
+        return
+    mine = organised_branch_ids(user) if has_role(user, "branch_organiser") else frozenset()
+    if not mine:
+        raise Refused("reach.consent", "only organisers and national admins record consent", status=403)
+    if not number_branches & set(mine):
+        raise Refused(
+            "reach.consent_scope", "no elector or member of your branches has that number", status=403
+        )

@@ -32,6 +32,7 @@ from groundswell.reach.models import (
     Caller,
     CallTarget,
     DoNotCall,
+    ElectorObjection,
     ElectorPhone,
     PhoneBank,
     PhoneConsent,
@@ -374,21 +375,70 @@ def own_number(user) -> str | None:
         return None
 
 
+def objection_from_doorstep(sender=None, *, elector_ids: list[int], by=None, **kwargs) -> None:
+    """ "Don't phone me", said on the doorstep (groundgame's doorstep_no_calls signal): every
+    number held for those electors goes on do-not-call now, and any found later too
+    (elector_phone_set); open phone banks stop calling them at once."""
+    with transaction.atomic():
+        ElectorObjection.objects.bulk_create(
+            [ElectorObjection(elector_id=e, recorded_by=by) for e in elector_ids], ignore_conflicts=True
+        )
+        for number in ElectorPhone.objects.filter(elector_id__in=elector_ids).values_list(
+            "number", flat=True
+        ):
+            do_not_call_record(number=number, by=by)
+        CallTarget.objects.filter(elector_id__in=elector_ids, state=rules.State.OPEN).update(
+            state=rules.State.NEVER, assigned_to=None, lease_until=None
+        )
+        audit_record(actor=by, action="reach.doorstep_objection", target="electors", rows=len(elector_ids))
+
+
 def do_not_call_reverse(*, user, number: str) -> bool:
-    """The person takes back their own objection (and only they can): audited."""
+    """The person takes back their own objection (and only they can): audited. A doorstep
+    objection of an elector whose number this is goes too (it is the same person's say)."""
     number = normalise(number)
     policies.may_reverse_do_not_call(user, number, own_number(user))
     with transaction.atomic():
+        ElectorObjection.objects.filter(
+            elector_id__in=ElectorPhone.objects.filter(number=number).values("elector_id")
+        ).delete()
         deleted, _ = DoNotCall.objects.filter(number=number).delete()
         if deleted:
             audit_record(actor=user, action="reach.do_not_call_reversed", target=f"number:{number[-4:]}")
     return bool(deleted)
 
 
+def _number_branches(number: str) -> set[int]:
+    """The branches whose electors or members hold this number (the consent page's scope)."""
+    branches = set(
+        ElectorPhone.objects.filter(number=number, elector__constituency__branch__isnull=False).values_list(
+            "elector__constituency__branch_id", flat=True
+        )
+    )
+    # member records hold numbers as typed ("07700 900 001"): narrow by the last 3 digits
+    for pk, phone in Person.objects.filter(phone__endswith=number[-3:], erased_at__isnull=True).values_list(
+        "pk", "phone"
+    ):
+        try:
+            if normalise(phone) == number:
+                branches |= set(
+                    Membership.objects.filter(current(), person_id=pk).values_list("branch_id", flat=True)
+                )
+        except ValueError:
+            continue
+    return branches
+
+
 def consent_record(*, user, number: str, evidence: str) -> PhoneConsent:
-    """The person agreed to be called (lifts TPS suppression, never do-not-call)."""
+    """The person agreed to be called (lifts TPS suppression, never do-not-call). An
+    organiser records it only for a number an elector or member of their branches holds."""
     evidence = policies.consent_evidence(evidence)
-    consent = PhoneConsent.objects.create(number=normalise(number), evidence=evidence[:300], recorded_by=user)
+    try:
+        number = normalise(number)
+    except ValueError:
+        raise Refused("reach.number", f"{number!r} is not a phone number", status=422) from None
+    policies.may_record_consent(user, _number_branches(number))
+    consent = PhoneConsent.objects.create(number=number, evidence=evidence[:300], recorded_by=user)
     audit_record(actor=user, action="reach.consent", target=f"number:{consent.number[-4:]}")
     return consent
 
@@ -421,9 +471,14 @@ def tps_import(*, user, lines: list[str], filename: str = "TPS file", from_conso
 
 
 def elector_phone_set(*, elector: Elector, number: str, source: str = "") -> ElectorPhone:
+    """A number for an elector. If they said "don't phone me" on the doorstep, it goes
+    straight on do-not-call."""
     phone, _ = ElectorPhone.objects.update_or_create(
         elector=elector, defaults={"number": normalise(number), "source": source[:60]}
     )
+    objection = ElectorObjection.objects.filter(elector=elector).first()
+    if objection is not None:
+        do_not_call_record(number=phone.number, by=objection.recorded_by)
     return phone
 
 

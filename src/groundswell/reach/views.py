@@ -23,7 +23,7 @@ from groundswell.core.reach.recall import Outcome
 from groundswell.groundgame.models import Contact
 from groundswell.members.models import Branch
 from groundswell.reach import policies, referrals, relational, selectors, services
-from groundswell.reach.models import Friend, PhoneBank
+from groundswell.reach.models import Friend, PhoneBank, PhoneConsent, TpsNumber
 from groundswell.web.charts import bar_chart
 from groundswell.web.feedback import refused
 
@@ -349,3 +349,48 @@ def my_referrals(request):
 @role_required(*MANAGERS)
 def referral_totals(request):
     return render(request, "reach/referral_totals.html", {"rows": referrals.totals(request.user)})
+
+
+# -- PECR: the TPS list and consent -------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+def tps(request):
+    """Import the TPS file (national admins: the policy refuses anyone else, 403)."""
+    policies.may_import_tps(request.user)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise Refused("reach.tps_file", "choose the TPS file", status=422)
+            try:
+                lines = upload.read().decode("utf-8-sig").splitlines()
+            except UnicodeDecodeError:
+                raise Refused(
+                    "reach.tps_file", f"{upload.name}: not a text file (UTF-8)", status=422
+                ) from None
+            n = services.tps_import(user=request.user, lines=lines, filename=upload.name)
+        except Refused as e:
+            refused(request, e)
+        else:
+            messages.success(request, f"{n:,} numbers imported from {upload.name}.")
+        return redirect("reach:tps")
+    return render(request, "reach/tps.html", {"count": TpsNumber.objects.count()})
+
+
+@role_required(*MANAGERS)
+def consent(request):
+    if request.method == "POST":
+        try:
+            services.consent_record(
+                user=request.user,
+                number=request.POST.get("number", ""),
+                evidence=request.POST.get("evidence", ""),
+            )
+        except Refused as e:
+            refused(request, e)
+        else:
+            messages.success(request, "Consent recorded: this number may be called despite the TPS list.")
+        return redirect("reach:consent")
+    mine = PhoneConsent.objects.filter(recorded_by=request.user).order_by("-recorded_at")[:50]
+    return render(request, "reach/consent.html", {"mine": mine, "admin": is_national_admin(request.user)})
