@@ -225,6 +225,8 @@ MATRIX = [
     ("get", "/friends/", ALL, None),
     ("get", "/me/calls/", ALL, None),  # a person's own do-not-call, whoever they are
     ("post", "/friends/{friend}/", (), 404),  # the owner only (not one of these users)
+    ("post", "/friends/{friend}/match/", (), 404),
+    ("post", "/friends/{friend}/share/", (), 404),
     ("get", "/friends/totals/", MANAGERS, 403),
     ("post", "/api/phonebanks", MANAGERS, 403),
     ("get", "/api/phonebanks", MANAGERS, 403),

@@ -734,14 +734,17 @@ def correction_review(*, correction: RegisterCorrection, accept: bool, actor) ->
     return correction
 
 
-def contact_record_by_phone(*, elector_id: int, caller, item: dict, recorded_at: datetime) -> Contact:
-    """A phone bank's result, stored as the same kind of contact record as the doorstep's
-    (channel "phone"), so dashboards and knock-up lists read both."""
+def contact_record_by_phone(
+    *, elector_id: int, caller, item: dict, recorded_at: datetime, channel: str = "phone"
+) -> Contact:
+    """A phone bank's result (or, with channel "friend", one a volunteer shared from their
+    own network), stored as the same kind of contact record as the doorstep's, so
+    dashboards and knock-up lists read them all."""
     contact = Contact(
         id=uuid.uuid4(),
         elector_id=elector_id,
         canvasser=caller,
-        channel="phone",
+        channel=channel,
         recorded_at=policies.contact_time(recorded_at),
         **_contact_fields(item),
     )

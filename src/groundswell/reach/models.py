@@ -193,10 +193,28 @@ class Friend(models.Model):
         JOINED = "joined", "Joined"
         NOT_INTERESTED = "not_interested", "Not interested"
 
+    class Ask(models.TextChoices):
+        NONE = "", "Nothing yet"
+        VOTE = "vote", "Vote"
+        VOLUNTEER = "volunteer", "Volunteer"
+        JOIN = "join", "Join"
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="friends")
     nickname = models.CharField(max_length=60)
     how_known = models.CharField(max_length=60, blank=True, help_text="family, workmate, neighbour ...")
+    ask = models.CharField(max_length=10, choices=Ask.choices, blank=True, default="")
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
+    elector = models.ForeignKey(
+        "groundgame.Elector",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="matched to the register, confirmed by the volunteer",
+    )
+    shared_contact = models.UUIDField(
+        null=True, blank=True, help_text="the contact record the volunteer chose to share with the party"
+    )
     asked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

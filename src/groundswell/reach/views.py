@@ -249,18 +249,78 @@ def friends(request):
             refused(request, e)
         return redirect("reach:friends")
     rows = [(f, relational.share_links(f)) for f in relational.friends_of(request.user)]
-    return render(request, "reach/friends.html", {"rows": rows, "outcomes": Friend.Outcome.choices})
+    return render(
+        request,
+        "reach/friends.html",
+        {
+            "rows": rows,
+            "outcomes": Friend.Outcome.choices,
+            "asks": Friend.Ask.choices,
+            "shareable": relational.SHAREABLE,
+        },
+    )
 
 
 @login_required
 @require_POST
 def friend_update(request, friend_id: int):
-    if request.POST.get("remove"):
-        relational.friend_remove(user=request.user, friend_id=friend_id)
-    else:
-        relational.friend_record(
-            user=request.user, friend_id=friend_id, outcome=request.POST.get("outcome", "")
+    try:
+        if request.POST.get("remove"):
+            relational.friend_remove(user=request.user, friend_id=friend_id)
+        elif request.POST.get("unmatch"):
+            relational.friend_unmatch(user=request.user, friend_id=friend_id)
+        else:
+            relational.friend_record(
+                user=request.user,
+                friend_id=friend_id,
+                outcome=request.POST.get("outcome", ""),
+                ask=request.POST.get("ask"),
+            )
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+    return redirect("reach:friends")
+
+
+@login_required
+@require_POST
+def friend_match(request, friend_id: int):
+    """Find (by the name and postcode the volunteer types) then confirm a match to the register."""
+    try:
+        if request.POST.get("confirm"):
+            relational.friend_match_confirm(
+                user=request.user, friend_id=friend_id, token=request.POST["confirm"]
+            )
+            messages.success(request, "Matched. Their result counts for the party only if you share it.")
+            return redirect("reach:friends")
+        found = relational.friend_match_find(
+            user=request.user,
+            friend_id=friend_id,
+            first_name=request.POST.get("first_name", ""),
+            last_name=request.POST.get("last_name", ""),
+            postcode=request.POST.get("postcode", ""),
         )
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+        return redirect("reach:friends")
+    friend = Friend.objects.get(pk=friend_id, owner=request.user)
+    return render(request, "reach/friend_match.html", {"friend": friend, "found": found})
+
+
+@login_required
+@require_POST
+def friend_share(request, friend_id: int):
+    try:
+        relational.friend_share(user=request.user, friend_id=friend_id)
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+    else:
+        messages.success(request, "Shared with the party (without your name).")
     return redirect("reach:friends")
 
 
