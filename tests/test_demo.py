@@ -51,6 +51,12 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert all(
         n.startswith(("+447700900", "+441632960")) for n in bank.targets.values_list("number", flat=True)
     )
+    from groundswell.reach.models import CallAttempt, Friend, Referral
+
+    assert CallAttempt.objects.filter(bank=bank).count() == 40  # the dashboard has calls to show
+    assert Friend.objects.filter(nickname__contains="synthetic").count() == 5
+    assert Friend.objects.filter(shared_contact__isnull=False).count() == 1
+    assert Referral.objects.filter(kind="join").count() == 6
     ballots = Ballot.objects.count()
     assert User.objects.filter(email__endswith="@demo.groundswell.local").count() == 5
     users = User.objects.count()
@@ -68,3 +74,4 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert CanvassSession.objects.count() == sessions
     assert Motion.objects.count() == 2 and Event.objects.count() == 4
     assert PhoneBank.objects.count() == 1
+    assert Friend.objects.count() == 5 and Referral.objects.count() == 6 and CallAttempt.objects.count() == 40

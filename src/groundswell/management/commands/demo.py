@@ -109,11 +109,17 @@ class Command(BaseCommand):
             branch=derby, exclude_person_ids={u.person_id for u in users.values() if u.person_id}
         )
         console.print(f"Dues: a synthetic year of Direct Debits in Derby North ({dues})")
-        bank = demo_reach(branch=derby, organiser=users[Role.BRANCH_ORGANISER])
+        bank = demo_reach(
+            branch=derby,
+            organiser=users[Role.BRANCH_ORGANISER],
+            caller=users[Role.CANVASSER],
+            volunteer=users[Role.MEMBER],
+        )
         if bank is not None:
             console.print(
                 f"Phone bank: {bank.name}, {bank.targets.count()} households; callers join with the code "
-                f"[bold]{bank.code}[/bold] at http://127.0.0.1:8000/call/{bank.code}/"
+                f"[bold]{bank.code}[/bold] at http://127.0.0.1:8000/call/{bank.code}/; the demo member's "
+                "people they know at /friends/ and referral link at /me/referrals/ (synthetic)"
             )
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")
