@@ -253,8 +253,16 @@ MATRIX = [
     ("get", "/friends/", ALL, None),
     ("get", "/me/calls/", ALL, None),  # a person's own do-not-call, whoever they are
     ("post", "/friends/{friend}/", (), 404),  # the owner only (not one of these users)
+    ("post", "/friends/{friend}/match/", (), 404),
+    ("post", "/friends/{friend}/share/", (), 404),
     ("get", "/friends/totals/", MANAGERS, 403),
     ("post", "/api/phonebanks", MANAGERS, 403),
+    ("get", "/api/phonebanks", MANAGERS, 403),
+    # national admins only; an organiser's empty upload is refused as invalid before the policy
+    ("post", "/api/tps", (ADMIN,), (403, 422)),
+    ("post", "/api/phone-consents", MANAGERS, 403),
+    ("get", "/phonebanks/tps/", (ADMIN,), 403),
+    ("get", "/phonebanks/consent/", MANAGERS, 403),
     ("get", "/api/phonebanks/{phonebank}", MANAGERS, 403),
     ("get", "/api/phonebanks/{south_phonebank}", (ADMIN,), (403, 404)),
     ("post", "/api/call/{bank_code}/join", ALL, None),
@@ -285,6 +293,13 @@ MATRIX = [
     ("post", "/api/vetting/refunds/{vcase}", MANAGERS, 403),
     ("get", "/api/me/exclusions", ALL, None),
     ("post", "/api/me/exclusions/{vcase}/appeal", (MEM,), 404),
+    # referral links: public landings; counts for the member; branch totals; never who brought whom
+    ("get", "/r/{referral_token}/", PUBLIC, None),
+    ("get", "/r/{referral_token}/events/{event}/", PUBLIC, None),
+    ("get", "/me/referrals/", ALL, None),
+    ("get", "/referrals/", MANAGERS, 403),
+    ("get", "/api/me/referrals", ALL, None),
+    ("get", "/api/referrals/totals", MANAGERS, 403),
 ]
 FILL = {
     k: "X"
@@ -336,6 +351,7 @@ FILL = {
         "vcase",
         "south_vcase",
         "vappeal",
+        "referral_token",
     )
 }
 # Pages open to anyone, or guarded by Django itself (admin, auth views, API docs).
@@ -522,6 +538,7 @@ def reach(users, north, south) -> dict:
         bank=bank, household=elector.household, elector=elector, number="+447700900999"
     )
     from groundswell.reach.models import Friend
+    from groundswell.reach.referrals import link_token
 
     owner = factories.user(CAN, email="friends.owner@example.org")
     friend = Friend.objects.create(owner=owner, nickname="Auntie Sue")
@@ -531,6 +548,7 @@ def reach(users, north, south) -> dict:
         "bank_code": bank.code,
         "call_target": target.pk,
         "friend": friend.pk,
+        "referral_token": link_token(factories.person(branch=south)),
     }
 
 

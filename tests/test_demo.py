@@ -64,6 +64,12 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
 
     assert Exclusion.objects.filter(ballot=open_ballot, evidence__contains="synthetic").count() == 2
     assert Appeal.objects.filter(exclusion__ballot=open_ballot, decision="").count() == 1
+    from groundswell.reach.models import CallAttempt, Friend, Referral
+
+    assert CallAttempt.objects.filter(bank=bank).count() == 40  # the dashboard has calls to show
+    assert Friend.objects.filter(nickname__contains="synthetic").count() == 5
+    assert Friend.objects.filter(shared_contact__isnull=False).count() == 1
+    assert Referral.objects.filter(kind="join").count() == 6
     ballots = Ballot.objects.count()
     assert User.objects.filter(email__endswith="@demo.groundswell.local").count() == 5
     users = User.objects.count()
@@ -83,3 +89,4 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     assert Selection.objects.count() == 1 and TriggerBallot.objects.count() == 1
     assert PhoneBank.objects.count() == 1
     assert Exclusion.objects.count() == 2 and Appeal.objects.count() == 1
+    assert Friend.objects.count() == 5 and Referral.objects.count() == 6 and CallAttempt.objects.count() == 40

@@ -43,7 +43,14 @@ def test_the_organisation_sees_totals_of_its_branch_and_never_names(client, ann,
     stranger = factories.user(Role.CANVASSER, person=factories.person(branch=south), email="s@example.org")
     relational.friend_add(user=stranger, nickname="Elsewhere", how_known="")
     totals = relational.friend_totals(users[Role.BRANCH_ORGANISER])
-    assert totals == {"people": 2, "volunteers": 1, "by_outcome": {"Not asked yet": 1, "Will vote": 1}}
+    assert totals == {
+        "people": 2,
+        "volunteers": 1,
+        "by_outcome": {"Not asked yet": 1, "Will vote": 1},
+        "by_ask": {},
+        "matched": 0,
+        "shared": 0,
+    }
     assert relational.friend_totals(users[Role.NATIONAL_ADMIN])["people"] == 3
     client.force_login(users[Role.BRANCH_ORGANISER])
     page = client.get("/friends/totals/").content.decode()

@@ -16,6 +16,7 @@ from groundswell.events import ical, policies, selectors, services
 from groundswell.events.models import Event, Rsvp
 from groundswell.members.models import Branch
 from groundswell.members.selectors import person_of
+from groundswell.reach import referrals
 from groundswell.web.client import client_address
 from groundswell.web.feedback import refused
 
@@ -91,6 +92,8 @@ def event_rsvp(request, event_id: int):
     except services.EventError as e:
         refused(request, e)
         return redirect("events:detail", event_id=event.pk)
+    # a reply that came through a member's referral link counts for them (reach)
+    referrals.referral_record_reply(rsvp=rsvp, token=referrals.token_from_request(request))
     if policies.reply_token_for(request.user, rsvp) is None:
         # by email: whoever posted the address learns nothing; the link is in that inbox
         messages.info(request, f"Thank you. We have emailed the link to your reply to {rsvp.email}.")

@@ -318,6 +318,7 @@ class ContactIn(Schema):
     lift: bool = False
     notes: str = ""
     recorded_at: str | None = None
+    no_calls: bool = False  # "don't phone me": kept as do-not-call by the phone banks
 
 
 class ContactsIn(Schema):

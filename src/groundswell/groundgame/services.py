@@ -41,6 +41,7 @@ from groundswell.groundgame.models import (
     WalkListAssignment,
     WalkListDoor,
 )
+from groundswell.groundgame.signals import doorstep_no_calls
 from groundswell.members.models import Branch
 
 GENERAL_ELECTION_YEARS = (2010, 2015, 2017, 2019)
@@ -512,6 +513,7 @@ def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] 
     stored is acknowledged and not stored again, so resending an outbox never doubles.
     `allowed_electors` limits a canvasser to the electors on their lists (None: anyone's)."""
     parsed, errors = [], []
+    no_calls: set = set()
     for n, item in enumerate(items):
         try:
             cid = uuid.UUID(str(item["id"]))
@@ -531,6 +533,8 @@ def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] 
                     **_contact_fields(item),
                 )
             )
+            if item.get("no_calls"):
+                no_calls.add(cid)
         except (KeyError, ValueError, TypeError, Refused) as exc:
             errors.append(
                 {
@@ -547,6 +551,11 @@ def contacts_record(*, canvasser, items: list[dict], allowed_electors: set[int] 
         seen: set = set()
         fresh = [c for c in fresh if not (c.id in seen or seen.add(c.id))]
         Contact.objects.bulk_create(fresh, ignore_conflicts=True)
+        # "don't phone me" said on the doorstep: whoever keeps do-not-call (reach) hears it
+        # in this transaction, so the objection is stored with the contact or not at all
+        objecting = {c.elector_id for c in fresh if c.id in no_calls}
+        if objecting:
+            doorstep_no_calls.send(sender=Contact, elector_ids=sorted(objecting), by=canvasser)
     return {
         "created": len(fresh),
         "duplicates": len(parsed) - len(fresh),
@@ -725,14 +734,17 @@ def correction_review(*, correction: RegisterCorrection, accept: bool, actor) ->
     return correction
 
 
-def contact_record_by_phone(*, elector_id: int, caller, item: dict, recorded_at: datetime) -> Contact:
-    """A phone bank's result, stored as the same kind of contact record as the doorstep's
-    (channel "phone"), so dashboards and knock-up lists read both."""
+def contact_record_by_phone(
+    *, elector_id: int, caller, item: dict, recorded_at: datetime, channel: str = "phone"
+) -> Contact:
+    """A phone bank's result (or, with channel "friend", one a volunteer shared from their
+    own network), stored as the same kind of contact record as the doorstep's, so
+    dashboards and knock-up lists read them all."""
     contact = Contact(
         id=uuid.uuid4(),
         elector_id=elector_id,
         canvasser=caller,
-        channel="phone",
+        channel=channel,
         recorded_at=policies.contact_time(recorded_at),
         **_contact_fields(item),
     )

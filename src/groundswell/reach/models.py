@@ -70,11 +70,21 @@ class DoNotCall(models.Model):
 class PhoneBank(models.Model):
     class Segment(models.TextChoices):
         ELECTORS = "electors", "Electors of the register with a phone number"
+        MEMBERS = "members", "Members of the branch (to recruit volunteers)"
+        BALLOT = "ballot", "Members of the branch entitled to vote in an open ballot"
 
     branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="phone_banks")
     name = models.CharField(max_length=120)
     code = models.CharField(max_length=16, unique=True, help_text="callers join with it")
     segment = models.CharField(max_length=12, choices=Segment.choices, default=Segment.ELECTORS)
+    ballot = models.ForeignKey(
+        "ballots.Ballot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="for a get-out-the-vote list: whose electorate is called",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -103,11 +113,19 @@ class Caller(models.Model):
 
 
 class CallTarget(models.Model):
-    """A household in a phone bank: whose number, its recall state and who holds it now."""
+    """A household (or, in a members' list, a member) in a phone bank: whose number, its
+    recall state and who holds it now."""
 
     bank = models.ForeignKey(PhoneBank, on_delete=models.CASCADE, related_name="targets")
-    household = models.ForeignKey("groundgame.Household", on_delete=models.CASCADE, related_name="+")
-    elector = models.ForeignKey("groundgame.Elector", on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        "groundgame.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    elector = models.ForeignKey(
+        "groundgame.Elector", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "members.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     number = models.CharField(max_length=20)
     state = models.CharField(max_length=10, default="open")
     due_at = models.DateTimeField(null=True, blank=True)
@@ -124,7 +142,12 @@ class CallTarget(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["bank", "household"], name="reach_household_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "household"], name="reach_household_once"),
+            models.UniqueConstraint(
+                fields=["bank", "person"], condition=models.Q(person__isnull=False), name="reach_member_once"
+            ),
+        ]
         indexes = [
             models.Index(fields=["bank", "state", "due_at"]),
             models.Index(fields=["bank", "assigned_to"]),
@@ -146,6 +169,7 @@ class CallAttempt(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     outcome = models.CharField(max_length=14)
+    result = models.CharField(max_length=16, blank=True, help_text="a member's answer (members' lists)")
     contact = models.UUIDField(
         null=True, blank=True, help_text="the contact record, when the person was reached"
     )
@@ -169,10 +193,28 @@ class Friend(models.Model):
         JOINED = "joined", "Joined"
         NOT_INTERESTED = "not_interested", "Not interested"
 
+    class Ask(models.TextChoices):
+        NONE = "", "Nothing yet"
+        VOTE = "vote", "Vote"
+        VOLUNTEER = "volunteer", "Volunteer"
+        JOIN = "join", "Join"
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="friends")
     nickname = models.CharField(max_length=60)
     how_known = models.CharField(max_length=60, blank=True, help_text="family, workmate, neighbour ...")
+    ask = models.CharField(max_length=10, choices=Ask.choices, blank=True, default="")
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, default="")
+    elector = models.ForeignKey(
+        "groundgame.Elector",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="matched to the register, confirmed by the volunteer",
+    )
+    shared_contact = models.UUIDField(
+        null=True, blank=True, help_text="the contact record the volunteer chose to share with the party"
+    )
     asked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -181,3 +223,65 @@ class Friend(models.Model):
 
     def __str__(self) -> str:
         return f"friend {self.pk} of {self.owner_id}"
+
+
+class ReferralLink(models.Model):
+    """A member's personal link for the join/supporter pages and events: an unguessable
+    token (not their id), so a link passed around says nothing about whose it is and
+    nobody can make one up for someone else."""
+
+    person = models.OneToOneField("members.Person", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"referral link of {self.person_id}"
+
+
+class Referral(models.Model):
+    """Someone came in through a member's link: a sign-up (`join`, one per person, the first
+    referrer kept) or a reply to an event (`event`, one per reply). Nobody reads these row by
+    row: the referrer sees their own counts, branches and national see totals. `branch` is
+    the referrer's branch when it happened, so totals survive the referrer's erasure."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join", "Signed up"
+        EVENT = "event", "Replied to an event"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    referrer = models.ForeignKey("members.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+    branch = models.ForeignKey("members.Branch", null=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "members.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    rsvp = models.ForeignKey("events.Rsvp", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(kind="join"), name="reach_first_referrer_kept"
+            ),
+            models.UniqueConstraint(
+                fields=["rsvp"], condition=models.Q(kind="event"), name="reach_one_referral_per_reply"
+            ),
+        ]
+        indexes = [models.Index(fields=["referrer", "kind"]), models.Index(fields=["branch", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} referral {self.pk}"
+
+
+class ElectorObjection(models.Model):
+    """An elector said "don't phone me" on the doorstep: every number we hold or later find
+    for them goes on do-not-call. Only the person lifts it (from /me/calls/, by their own
+    number)."""
+
+    elector = models.OneToOneField("groundgame.Elector", on_delete=models.CASCADE, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"objection of elector {self.elector_id}"

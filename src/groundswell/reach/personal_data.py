@@ -8,28 +8,59 @@ from groundswell.reach.models import (
     Caller,
     CallTarget,
     DoNotCall,
+    ElectorObjection,
     Friend,
     PhoneBank,
     PhoneConsent,
+    Referral,
+    ReferralLink,
 )
+
+
+def _referrals(person) -> dict:
+    """Counts only: who a member brought in is the other people's data, and whose link a
+    person came through is never shown person by person (not even to them)."""
+    from groundswell.reach.referrals import own_counts
+
+    link = ReferralLink.objects.filter(person=person).first()
+    return {
+        "referral_link": link.token if link else None,
+        "brought_in": own_counts(person),
+        "referred": list(
+            Referral.objects.filter(person=person).values_list("kind", flat=True).order_by("kind")
+        ),
+    }
 
 
 def access(person) -> dict:
     user = account_of(person)
+    data = _referrals(person) | {
+        "on_call_lists": list(
+            CallTarget.objects.filter(person=person).values_list(
+                "bank__name", "number", "state", "last_outcome"
+            )
+        ),
+    }
     if user is None:
-        return {}
-    return {
+        return data
+    return data | {
         "phone_banks_joined": list(Caller.objects.filter(user=user).values_list("bank__name", flat=True)),
         "phone_banks_built": list(PhoneBank.objects.filter(created_by=user).values_list("name", flat=True)),
         "households_held": CallTarget.objects.filter(assigned_to=user).count(),
         "calls_made": CallAttempt.objects.filter(caller=user).count(),
         "people_i_know": list(Friend.objects.filter(owner=user).values("nickname", "how_known", "outcome")),
         "consents_recorded": PhoneConsent.objects.filter(recorded_by=user).count(),
-        "objections_recorded": DoNotCall.objects.filter(recorded_by=user).count(),
+        "objections_recorded": DoNotCall.objects.filter(recorded_by=user).count()
+        + ElectorObjection.objects.filter(recorded_by=user).count(),
     }
 
 
 def erase(person) -> None:
+    # totals stay (they hold the referrer's branch), the links to this person go
+    ReferralLink.objects.filter(person=person).delete()
+    CallTarget.objects.filter(person=person).delete()  # off every members' call list
+    Referral.objects.filter(referrer=person).update(referrer=None)
+    Referral.objects.filter(person=person).update(person=None)
     user = account_of(person)
     if user is None:
         return
@@ -42,6 +73,7 @@ def erase(person) -> None:
         (PhoneBank, "created_by"),
         (PhoneConsent, "recorded_by"),
         (DoNotCall, "recorded_by"),
+        (ElectorObjection, "recorded_by"),
     ):
         null_user(model, field, user)
 
@@ -56,6 +88,9 @@ register(
         "reach.PhoneBank",
         "reach.PhoneConsent",
         "reach.DoNotCall",
+        "reach.ElectorObjection",
+        "reach.ReferralLink",
+        "reach.Referral",
     ],
     access=access,
     erase=erase,

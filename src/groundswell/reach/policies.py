@@ -78,3 +78,30 @@ def consent_evidence(evidence: str) -> str:
     if len(evidence) < 5:
         raise Refused("reach.evidence", "say how and when the person consented (the evidence)", status=422)
     return evidence
+
+
+def ballot_for_list(ballot, branch_id: int) -> None:
+    """A get-out-the-vote list is over an open ballot whose electorate includes the branch
+    (a ballot of that branch, or of the whole party)."""
+    from groundswell.ballots.models import Ballot
+
+    if ballot is None:
+        raise Refused("reach.ballot", "choose the ballot whose electorate to call", status=422)
+    if ballot.status != Ballot.Status.OPEN:
+        raise Refused("reach.ballot", "that ballot is not open for voting", status=422)
+    if ballot.branch_id is not None and ballot.branch_id != branch_id:
+        raise Refused("reach.ballot", "that ballot is another branch's", status=422)
+
+
+def may_record_consent(user, number_branches: set[int]) -> None:
+    """Consent lifts TPS suppression: a national admin records it for any number; an
+    organiser only for a number held by an elector or member of their branches."""
+    if is_national_admin(user):
+        return
+    mine = organised_branch_ids(user) if has_role(user, "branch_organiser") else frozenset()
+    if not mine:
+        raise Refused("reach.consent", "only organisers and national admins record consent", status=403)
+    if not number_branches & set(mine):
+        raise Refused(
+            "reach.consent_scope", "no elector or member of your branches has that number", status=403
+        )

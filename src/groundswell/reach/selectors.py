@@ -45,21 +45,39 @@ def banks_for(user, *, branch_ids: frozenset[int] | None):
 def bank_progress(bank: PhoneBank) -> dict:
     states = dict(CallTarget.objects.filter(bank=bank).values_list("state").annotate(n=Count("id")))
     attempts = CallAttempt.objects.filter(bank=bank)
-    outcomes = dict(attempts.values_list("outcome").annotate(n=Count("id")))
+    outcomes = dict(attempts.values_list("outcome").annotate(n=Count("id")).order_by())
     codes = dict(
         Contact.objects.filter(id__in=attempts.exclude(contact=None).values("contact"))
         .values_list("code")
         .annotate(n=Count("id"))
     )
+    results = dict(attempts.exclude(result="").values_list("result").annotate(n=Count("id")).order_by())
     return {
         "total": sum(states.values()),
         "states": states,
         "calls": sum(outcomes.values()),
+        "contacts": outcomes.get("answered", 0),
         "outcomes": outcomes,
         "codes": codes,
+        "results": results,
         "callers": bank.callers.count(),
         "active": bank.callers.filter(last_seen_at__gte=timezone.now() - ACTIVE).count(),
     }
+
+
+def ballot_turnout_count(bank: PhoneBank, user) -> tuple[int, int] | None:
+    """For a get-out-the-vote list: the ballot's own turnout (voted, entitled), a count,
+    to those who may see it on the ballot's page (returning officers, national admins);
+    None for anyone else. Never per person, never per list."""
+    from groundswell.ballots.models import Elector, SpentCredential
+    from groundswell.ballots.selectors import can_run_ballots
+
+    if bank.ballot_id is None or not can_run_ballots(user):
+        return None
+    return (
+        SpentCredential.objects.filter(ballot_id=bank.ballot_id).count(),
+        Elector.objects.filter(ballot_id=bank.ballot_id).count(),
+    )
 
 
 def contact_history(elector_id: int) -> list[Contact]:
@@ -78,10 +96,28 @@ def held_by(bank: PhoneBank, user, now) -> CallTarget | None:
     return (
         CallTarget.objects.filter(bank=bank, assigned_to_id=user.pk, lease_until__gt=now, state=State.OPEN)
         .exclude(suppressed_q())
-        .select_related("household", "elector")
+        .select_related("household", "elector", "person")
         .first()
     )
 
 
 def has_joined(bank: PhoneBank, user) -> bool:
     return bank.callers.filter(user_id=user.pk).exists()
+
+
+def open_ballots_for(branch_ids: frozenset[int] | None):
+    """Open ballots an organiser may build a get-out-the-vote list over: their branches'
+    ballots and whole-party ones."""
+    from groundswell.ballots.models import Ballot
+
+    qs = Ballot.objects.filter(status=Ballot.Status.OPEN).order_by("closes_at")
+    if branch_ids is not None:
+        qs = qs.filter(Q(branch__isnull=True) | Q(branch_id__in=branch_ids))
+    return qs
+
+
+def member_call_history(person_id: int) -> list[CallAttempt]:
+    """A member's earlier phone-bank calls (outcome and answer), newest first."""
+    return list(
+        CallAttempt.objects.filter(target__person_id=person_id).select_related("bank").order_by("-at")[:20]
+    )

@@ -19,16 +19,20 @@ from django.utils import timezone
 
 from groundswell.accounts.policies import Refused
 from groundswell.accounts.services import audit_record
+from groundswell.ballots.models import Elector as BallotElector
 from groundswell.core.reach import recall as rules
 from groundswell.core.reach.numbers import normalise
 from groundswell.groundgame.models import Constituency, Contact, Elector
 from groundswell.groundgame.services import contact_record_by_phone
+from groundswell.members.models import Membership, Person
+from groundswell.members.selectors import current
 from groundswell.reach import policies
 from groundswell.reach.models import (
     CallAttempt,
     Caller,
     CallTarget,
     DoNotCall,
+    ElectorObjection,
     ElectorPhone,
     PhoneBank,
     PhoneConsent,
@@ -39,6 +43,7 @@ from groundswell.reach.selectors import is_suppressed, suppressed_q
 LEASE = timedelta(minutes=10)
 SURVEY_CODES = tuple(c for c in Contact.CODES if c not in ("NI", "MV", "RF", "DNK"))
 OBJECTION_CODE = "RF"
+MEMBER_RESULTS = ("will_volunteer", "will_vote", "already_voted", "not_interested")
 
 
 def _hours(bank: PhoneBank) -> rules.CallingHours:
@@ -59,17 +64,26 @@ def phone_bank_create(
     name: str,
     busy_delay_minutes: int = 15,
     no_answer_delay_hours: int = 4,
+    segment: str = PhoneBank.Segment.ELECTORS,
+    ballot=None,
     now: datetime | None = None,
 ) -> PhoneBank:
-    """Builds the call list: one number per household of the branch's seat (electors still on
-    the register with a phone), leaving out suppressed numbers and households reached by phone
-    in the last week."""
+    """Builds the call list. Electors: one number per household of the branch's seat
+    (electors still on the register with a phone). Members: the branch's current members
+    with a usable phone; for a ballot, only those entitled to vote in it (never filtered by
+    who has voted: see `_member_targets`). Suppressed numbers and people reached by phone in
+    the last week are left out."""
     policies.may_organise(user, branch.pk)
     name = (name or "").strip()
     if not name:
         raise Refused("reach.name", "give the phone bank a name", status=422)
+    if segment not in PhoneBank.Segment.values:
+        raise Refused("reach.segment", f"unknown segment {segment!r}", status=422)
+    if segment == PhoneBank.Segment.BALLOT:
+        policies.ballot_for_list(ballot, branch.pk)
+    else:
+        ballot = None
     now = now or timezone.now()
-    seat = Constituency.objects.filter(branch=branch).first()
     with transaction.atomic():
         bank = PhoneBank.objects.create(
             branch=branch,
@@ -78,29 +92,95 @@ def phone_bank_create(
             created_by=user,
             busy_delay_minutes=busy_delay_minutes,
             no_answer_delay_hours=no_answer_delay_hours,
+            segment=segment,
+            ballot=ballot,
         )
-        rested = Contact.objects.filter(
-            channel="phone", recorded_at__gte=now - rules.RecallRules().completed_rest, code__in=SURVEY_CODES
-        ).values("elector__household")
-        rows = (
-            ElectorPhone.objects.filter(elector__constituency=seat, elector__left_on__isnull=True)
-            .exclude(suppressed_q())
-            .exclude(elector__household__in=rested)
-            .order_by("elector__household_id", "elector__number_sort")
-            .values_list("elector__household_id", "elector_id", "number")
-        )
-        seen: set[int] = set()
-        targets = []
-        for household_id, elector_id, number in rows.iterator(chunk_size=2000):
-            if household_id in seen:
-                continue
-            seen.add(household_id)
-            targets.append(
-                CallTarget(bank=bank, household_id=household_id, elector_id=elector_id, number=number)
-            )
+        if segment == PhoneBank.Segment.ELECTORS:
+            targets = _elector_targets(bank, branch, now)
+        else:
+            targets = _member_targets(bank, branch, ballot, user, now)
         CallTarget.objects.bulk_create(targets, batch_size=2000)
         audit_record(actor=user, action="reach.bank_create", target=f"phonebank:{bank.pk}", rows=len(targets))
     return bank
+
+
+def _elector_targets(bank: PhoneBank, branch, now: datetime) -> list[CallTarget]:
+    seat = Constituency.objects.filter(branch=branch).first()
+    rested = Contact.objects.filter(
+        channel="phone", recorded_at__gte=now - rules.RecallRules().completed_rest, code__in=SURVEY_CODES
+    ).values("elector__household")
+    rows = (
+        ElectorPhone.objects.filter(elector__constituency=seat, elector__left_on__isnull=True)
+        .exclude(suppressed_q())
+        .exclude(elector__household__in=rested)
+        .order_by("elector__household_id", "elector__number_sort")
+        .values_list("elector__household_id", "elector_id", "number")
+    )
+    seen: set[int] = set()
+    targets = []
+    for household_id, elector_id, number in rows.iterator(chunk_size=2000):
+        if household_id in seen:
+            continue
+        seen.add(household_id)
+        targets.append(CallTarget(bank=bank, household_id=household_id, elector_id=elector_id, number=number))
+    return targets
+
+
+def _member_targets(bank: PhoneBank, branch, ballot, user, now: datetime) -> list[CallTarget]:
+    """The branch's current members with a usable phone (one call per number), or for a
+    ballot those of them in its electorate. The marked register is *not* read per person:
+    a list of who has not voted would tell every caller (and the organiser, by difference)
+    who has, which nobody but the voter and a reader of the database learns today. So the
+    list is the electorate, and "already voted" is what the member says on the phone.
+
+    PECR: a member's number on the TPS list is called only with their consent: the date of
+    phone consent on their member record is that evidence, recorded as a PhoneConsent (so
+    the hand-out check, which reads PhoneConsent, honours it)."""
+    people = Person.objects.filter(
+        erased_at__isnull=True,
+        memberships__in=Membership.objects.filter(current(), branch=branch),
+    ).exclude(phone="")
+    if ballot is not None:
+        people = people.filter(pk__in=BallotElector.objects.filter(ballot=ballot).values("person_id"))
+    rested = CallAttempt.objects.filter(
+        outcome=rules.Outcome.ANSWERED,
+        at__gte=now - rules.RecallRules().completed_rest,
+        target__person__isnull=False,
+    ).values("target__person_id")
+    rows = list(
+        people.exclude(pk__in=rested).distinct().order_by("pk").values_list("pk", "phone", "consent_phone_on")
+    )
+    numbers: dict[str, tuple[int, object]] = {}
+    for pk, phone, consent_on in rows:
+        try:
+            number = normalise(phone)
+        except ValueError:
+            continue
+        numbers.setdefault(number, (pk, consent_on))
+    blocked, tps, consented = set(), set(), set()
+    keys = list(numbers)
+    for i in range(0, len(keys), 2000):
+        part = keys[i : i + 2000]
+        blocked |= set(DoNotCall.objects.filter(number__in=part).values_list("number", flat=True))
+        tps |= set(TpsNumber.objects.filter(number__in=part).values_list("number", flat=True))
+        consented |= set(PhoneConsent.objects.filter(number__in=part).values_list("number", flat=True))
+    targets, consents = [], []
+    for number, (pk, consent_on) in numbers.items():
+        if number in blocked:
+            continue
+        if number in tps and number not in consented:
+            if consent_on is None:
+                continue
+            consents.append(
+                PhoneConsent(
+                    number=number,
+                    evidence=f"member record: phone consent given on {consent_on:%Y-%m-%d}",
+                    recorded_by=user,
+                )
+            )
+        targets.append(CallTarget(bank=bank, person_id=pk, number=number))
+    PhoneConsent.objects.bulk_create(consents, batch_size=2000)
+    return targets
 
 
 def phone_bank_join(*, user, code: str) -> PhoneBank:
@@ -143,7 +223,7 @@ def call_next(*, bank: PhoneBank, user, now: datetime | None = None) -> CallTarg
                 bank=bank, assigned_to=user, lease_until__gt=now, state=rules.State.OPEN
             )
             .exclude(suppressed_q())
-            .select_related("household", "elector")
+            .select_related("household", "elector", "person")
             .first()
         )
         if mine is not None:
@@ -173,7 +253,7 @@ def call_next(*, bank: PhoneBank, user, now: datetime | None = None) -> CallTarg
                 .update(assigned_to=user, lease_until=now + LEASE, version=F("version") + 1)
             )
             if taken == 1:
-                return CallTarget.objects.select_related("household", "elector").get(pk=pick.pk)
+                return CallTarget.objects.select_related("household", "elector", "person").get(pk=pick.pk)
     return None
 
 
@@ -196,16 +276,26 @@ def call_wrap_up(
     except ValueError:
         raise Refused("reach.outcome", f"unknown outcome {outcome!r}", status=422) from None
     survey = dict(survey or {})
-    if result is rules.Outcome.ANSWERED:
-        if str(survey.get("code", "")).upper() not in SURVEY_CODES:
-            raise Refused(
-                "reach.survey", "an answered call records their intention (the survey code)", status=422
-            )
-    elif result is rules.Outcome.DO_NOT_CALL:
-        survey = {"code": OBJECTION_CODE, "notes": survey.get("notes", "")}
     with transaction.atomic():
         target = CallTarget.objects.select_for_update().filter(pk=target_id, bank=bank).first()
         policies.holds(target, user, now)
+        member_call = target.person_id is not None
+        member_result = ""
+        if result is rules.Outcome.ANSWERED and member_call:
+            member_result = str(survey.get("result", ""))
+            if member_result not in MEMBER_RESULTS:
+                raise Refused(
+                    "reach.member_result",
+                    f"an answered call records the member's answer: one of {', '.join(MEMBER_RESULTS)}",
+                    status=422,
+                )
+        elif result is rules.Outcome.ANSWERED:
+            if str(survey.get("code", "")).upper() not in SURVEY_CODES:
+                raise Refused(
+                    "reach.survey", "an answered call records their intention (the survey code)", status=422
+                )
+        elif result is rules.Outcome.DO_NOT_CALL:
+            survey = {"code": OBJECTION_CODE, "notes": survey.get("notes", "")}
         previous = rules.Recall(
             rules.State(target.state),
             due=target.due_at,
@@ -226,7 +316,7 @@ def call_wrap_up(
         except ValueError as exc:
             raise Refused("reach.call_back", str(exc), status=422) from None
         contact = None
-        if result in (rules.Outcome.ANSWERED, rules.Outcome.DO_NOT_CALL):  # the person spoke
+        if not member_call and result in (rules.Outcome.ANSWERED, rules.Outcome.DO_NOT_CALL):  # they spoke
             contact = contact_record_by_phone(
                 elector_id=target.elector_id, caller=user, item=survey, recorded_at=now
             )
@@ -235,6 +325,7 @@ def call_wrap_up(
             target=target,
             caller=user,
             outcome=result.value,
+            result=member_result,
             contact=contact and contact.id,
             at=now,
         )
@@ -245,6 +336,12 @@ def call_wrap_up(
         target.save()
         if result is rules.Outcome.DO_NOT_CALL:
             do_not_call_record(number=target.number, by=user)
+        elif result is rules.Outcome.WRONG_NUMBER and member_call:
+            # the member record is the members app's: its number is corrected there; every
+            # open list stops calling this member on it now
+            CallTarget.objects.filter(
+                number=target.number, state=rules.State.OPEN, person_id=target.person_id
+            ).update(state=rules.State.REMOVED)
         elif result is rules.Outcome.WRONG_NUMBER:
             ElectorPhone.objects.filter(elector_id=target.elector_id, number=target.number).delete()
             CallTarget.objects.filter(
@@ -278,21 +375,70 @@ def own_number(user) -> str | None:
         return None
 
 
+def objection_from_doorstep(sender=None, *, elector_ids: list[int], by=None, **kwargs) -> None:
+    """ "Don't phone me", said on the doorstep (groundgame's doorstep_no_calls signal): every
+    number held for those electors goes on do-not-call now, and any found later too
+    (elector_phone_set); open phone banks stop calling them at once."""
+    with transaction.atomic():
+        ElectorObjection.objects.bulk_create(
+            [ElectorObjection(elector_id=e, recorded_by=by) for e in elector_ids], ignore_conflicts=True
+        )
+        for number in ElectorPhone.objects.filter(elector_id__in=elector_ids).values_list(
+            "number", flat=True
+        ):
+            do_not_call_record(number=number, by=by)
+        CallTarget.objects.filter(elector_id__in=elector_ids, state=rules.State.OPEN).update(
+            state=rules.State.NEVER, assigned_to=None, lease_until=None
+        )
+        audit_record(actor=by, action="reach.doorstep_objection", target="electors", rows=len(elector_ids))
+
+
 def do_not_call_reverse(*, user, number: str) -> bool:
-    """The person takes back their own objection (and only they can): audited."""
+    """The person takes back their own objection (and only they can): audited. A doorstep
+    objection of an elector whose number this is goes too (it is the same person's say)."""
     number = normalise(number)
     policies.may_reverse_do_not_call(user, number, own_number(user))
     with transaction.atomic():
+        ElectorObjection.objects.filter(
+            elector_id__in=ElectorPhone.objects.filter(number=number).values("elector_id")
+        ).delete()
         deleted, _ = DoNotCall.objects.filter(number=number).delete()
         if deleted:
             audit_record(actor=user, action="reach.do_not_call_reversed", target=f"number:{number[-4:]}")
     return bool(deleted)
 
 
+def _number_branches(number: str) -> set[int]:
+    """The branches whose electors or members hold this number (the consent page's scope)."""
+    branches = set(
+        ElectorPhone.objects.filter(number=number, elector__constituency__branch__isnull=False).values_list(
+            "elector__constituency__branch_id", flat=True
+        )
+    )
+    # member records hold numbers as typed ("07700 900 001"): narrow by the last 3 digits
+    for pk, phone in Person.objects.filter(phone__endswith=number[-3:], erased_at__isnull=True).values_list(
+        "pk", "phone"
+    ):
+        try:
+            if normalise(phone) == number:
+                branches |= set(
+                    Membership.objects.filter(current(), person_id=pk).values_list("branch_id", flat=True)
+                )
+        except ValueError:
+            continue
+    return branches
+
+
 def consent_record(*, user, number: str, evidence: str) -> PhoneConsent:
-    """The person agreed to be called (lifts TPS suppression, never do-not-call)."""
+    """The person agreed to be called (lifts TPS suppression, never do-not-call). An
+    organiser records it only for a number an elector or member of their branches holds."""
     evidence = policies.consent_evidence(evidence)
-    consent = PhoneConsent.objects.create(number=normalise(number), evidence=evidence[:300], recorded_by=user)
+    try:
+        number = normalise(number)
+    except ValueError:
+        raise Refused("reach.number", f"{number!r} is not a phone number", status=422) from None
+    policies.may_record_consent(user, _number_branches(number))
+    consent = PhoneConsent.objects.create(number=number, evidence=evidence[:300], recorded_by=user)
     audit_record(actor=user, action="reach.consent", target=f"number:{consent.number[-4:]}")
     return consent
 
@@ -325,9 +471,14 @@ def tps_import(*, user, lines: list[str], filename: str = "TPS file", from_conso
 
 
 def elector_phone_set(*, elector: Elector, number: str, source: str = "") -> ElectorPhone:
+    """A number for an elector. If they said "don't phone me" on the doorstep, it goes
+    straight on do-not-call."""
     phone, _ = ElectorPhone.objects.update_or_create(
         elector=elector, defaults={"number": normalise(number), "source": source[:60]}
     )
+    objection = ElectorObjection.objects.filter(elector=elector).first()
+    if objection is not None:
+        do_not_call_record(number=phone.number, by=objection.recorded_by)
     return phone
 
 

@@ -7,22 +7,33 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from groundswell.accounts.permissions import role_required
 from groundswell.accounts.policies import Refused
 from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
+from groundswell.ballots.models import Ballot
 from groundswell.core.reach.recall import Outcome
 from groundswell.groundgame.models import Contact
 from groundswell.members.models import Branch
-from groundswell.reach import policies, relational, selectors, services
-from groundswell.reach.models import Friend, PhoneBank
+from groundswell.reach import policies, referrals, relational, selectors, services
+from groundswell.reach.models import Friend, PhoneBank, PhoneConsent, TpsNumber
+from groundswell.web.charts import bar_chart
 from groundswell.web.feedback import refused
 
 MANAGERS = ("national_admin", "branch_organiser")
+MEMBER_RESULTS = [
+    ("will_volunteer", "Will volunteer"),
+    ("will_vote", "Will vote"),
+    ("already_voted", "Says they have already voted"),
+    ("not_interested", "Not interested"),
+]
 OUTCOMES = [
     (Outcome.ANSWERED, "Answered"),
     (Outcome.NO_ANSWER, "No answer"),
@@ -56,6 +67,8 @@ def bank_list(request):
                 name=request.POST.get("name", ""),
                 busy_delay_minutes=_int(request.POST.get("busy_delay_minutes"), 15),
                 no_answer_delay_hours=_int(request.POST.get("no_answer_delay_hours"), 4),
+                segment=request.POST.get("segment") or PhoneBank.Segment.ELECTORS,
+                ballot=Ballot.objects.filter(pk=_int(request.POST.get("ballot"), 0)).first(),
             )
         except Refused as e:
             refused(request, e)
@@ -64,18 +77,61 @@ def bank_list(request):
     return render(
         request,
         "reach/list.html",
-        {"banks": selectors.banks_for(request.user, branch_ids=scope), "branches": branches},
+        {
+            "banks": selectors.banks_for(request.user, branch_ids=scope),
+            "branches": branches,
+            "segments": PhoneBank.Segment.choices,
+            "ballots": selectors.open_ballots_for(scope),
+        },
     )
+
+
+RESULT_LABELS = dict(MEMBER_RESULTS)
+OUTCOME_LABELS = {o.value: label for o, label in OUTCOMES}
 
 
 @role_required(*MANAGERS)
 def bank_detail(request, bank_id: int):
-    bank = get_object_or_404(PhoneBank.objects.select_related("branch"), pk=bank_id)
+    """The live dashboard: calls, people reached, results by code, callers active (the
+    partial polls itself every 5 s with htmx; charts are server-side SVG)."""
+    bank = get_object_or_404(PhoneBank.objects.select_related("branch", "ballot"), pk=bank_id)
     policies.may_see_bank(request.user, bank)
-    link = request.build_absolute_uri(f"/call/{bank.code}/")
-    return render(
-        request, "reach/detail.html", {"bank": bank, "progress": selectors.bank_progress(bank), "link": link}
-    )
+    progress = selectors.bank_progress(bank)
+    context = {
+        "bank": bank,
+        "progress": progress,
+        "link": request.build_absolute_uri(f"/call/{bank.code}/"),
+        "turnout": selectors.ballot_turnout_count(bank, request.user),
+        "codes_chart": bar_chart(
+            sorted(progress["codes"].items(), key=lambda kv: -kv[1]),
+            title="People reached, by code",
+            width=460,
+        )
+        if progress["codes"]
+        else "",
+        "results_chart": bar_chart(
+            [
+                (RESULT_LABELS.get(k, k), v)
+                for k, v in sorted(progress["results"].items(), key=lambda kv: -kv[1])
+            ],
+            title="Members' answers",
+            width=460,
+        )
+        if progress["results"]
+        else "",
+        "outcomes_chart": bar_chart(
+            [
+                (OUTCOME_LABELS.get(k, k), v)
+                for k, v in sorted(progress["outcomes"].items(), key=lambda kv: -kv[1])
+            ],
+            title="Calls by outcome",
+            width=460,
+        )
+        if progress["outcomes"]
+        else "",
+    }
+    template = "reach/_dashboard.html" if request.headers.get("HX-Request") else "reach/detail.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -102,7 +158,11 @@ def call_page(request, code: str):
     bank = _bank_by_code(code)
     joined = selectors.has_joined(bank, request.user)
     target = selectors.held_by(bank, request.user, timezone.now()) if joined else None
-    history = selectors.contact_history(target.elector_id) if target else []
+    history = []
+    if target is not None and target.person_id:
+        history = selectors.member_call_history(target.person_id)
+    elif target is not None:
+        history = selectors.contact_history(target.elector_id)
     return render(
         request,
         "reach/call.html",
@@ -114,6 +174,7 @@ def call_page(request, code: str):
             "outcomes": OUTCOMES,
             "codes": services.SURVEY_CODES,
             "parties": Contact.PARTIES,
+            "member_results": MEMBER_RESULTS,
         },
     )
 
@@ -153,9 +214,9 @@ def call_wrap(request, code: str, target_id: int):
             call_back_at = timezone.make_aware(datetime.fromisoformat(post["call_back_at"]))
         except ValueError:
             call_back_at = None
-    survey = {k: post.get(k, "") for k in ("code", "previous_vote", "likelihood", "issues", "notes")} | {
-        k: post.get(k) == "on" for k in ("pledged", "postal_vote", "lift")
-    }
+    survey = {
+        k: post.get(k, "") for k in ("code", "previous_vote", "likelihood", "issues", "notes", "result")
+    } | {k: post.get(k) == "on" for k in ("pledged", "postal_vote", "lift")}
     try:
         services.call_wrap_up(
             bank=bank,
@@ -188,18 +249,78 @@ def friends(request):
             refused(request, e)
         return redirect("reach:friends")
     rows = [(f, relational.share_links(f)) for f in relational.friends_of(request.user)]
-    return render(request, "reach/friends.html", {"rows": rows, "outcomes": Friend.Outcome.choices})
+    return render(
+        request,
+        "reach/friends.html",
+        {
+            "rows": rows,
+            "outcomes": Friend.Outcome.choices,
+            "asks": Friend.Ask.choices,
+            "shareable": relational.SHAREABLE,
+        },
+    )
 
 
 @login_required
 @require_POST
 def friend_update(request, friend_id: int):
-    if request.POST.get("remove"):
-        relational.friend_remove(user=request.user, friend_id=friend_id)
-    else:
-        relational.friend_record(
-            user=request.user, friend_id=friend_id, outcome=request.POST.get("outcome", "")
+    try:
+        if request.POST.get("remove"):
+            relational.friend_remove(user=request.user, friend_id=friend_id)
+        elif request.POST.get("unmatch"):
+            relational.friend_unmatch(user=request.user, friend_id=friend_id)
+        else:
+            relational.friend_record(
+                user=request.user,
+                friend_id=friend_id,
+                outcome=request.POST.get("outcome", ""),
+                ask=request.POST.get("ask"),
+            )
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+    return redirect("reach:friends")
+
+
+@login_required
+@require_POST
+def friend_match(request, friend_id: int):
+    """Find (by the name and postcode the volunteer types) then confirm a match to the register."""
+    try:
+        if request.POST.get("confirm"):
+            relational.friend_match_confirm(
+                user=request.user, friend_id=friend_id, token=request.POST["confirm"]
+            )
+            messages.success(request, "Matched. Their result counts for the party only if you share it.")
+            return redirect("reach:friends")
+        found = relational.friend_match_find(
+            user=request.user,
+            friend_id=friend_id,
+            first_name=request.POST.get("first_name", ""),
+            last_name=request.POST.get("last_name", ""),
+            postcode=request.POST.get("postcode", ""),
         )
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+        return redirect("reach:friends")
+    friend = Friend.objects.get(pk=friend_id, owner=request.user)
+    return render(request, "reach/friend_match.html", {"friend": friend, "found": found})
+
+
+@login_required
+@require_POST
+def friend_share(request, friend_id: int):
+    try:
+        relational.friend_share(user=request.user, friend_id=friend_id)
+    except Refused as e:
+        if e.status == 404:
+            raise
+        refused(request, e)
+    else:
+        messages.success(request, "Shared with the party (without your name).")
     return redirect("reach:friends")
 
 
@@ -223,3 +344,113 @@ def my_calls(request):
         return redirect("reach:my_calls")
     blocked = bool(own) and selectors.on_do_not_call(own)
     return render(request, "reach/my_calls.html", {"own": own, "blocked": blocked})
+
+
+# -- referral links ---------------------------------------------------------------------------
+
+
+def _join_url() -> str | None:
+    """The join/supporter sign-up page, if one is installed (it calls
+    referrals.referral_record with referrals.token_from_request)."""
+    for name in ("lifecycle:join", "members:join", "join"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _upcoming(user, branch_id=None):
+    from groundswell.events.selectors import visible_events
+
+    qs = visible_events(user).filter(starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+    if branch_id is not None:
+        qs = qs.filter(Q(branch_id=branch_id) | Q(branch__isnull=True))
+    return qs.order_by("starts_at")
+
+
+def referral_landing(request, token: str):
+    """Where a member's link lands: the token is kept for the sign-up or reply that follows.
+    An unknown token is a 404 and keeps nothing."""
+    referrer = referrals.referrer_for(token)
+    if referrer is None:
+        raise Http404("no such link")
+    referrals.remember(request, token)
+    from groundswell.events.models import Event
+
+    public = _upcoming(AnonymousUser()).filter(visibility=Event.Visibility.PUBLIC)[:8]
+    return render(request, "reach/referral_landing.html", {"events": public, "join_url": _join_url()})
+
+
+def referral_event(request, token: str, event_id: int):
+    if referrals.referrer_for(token) is None:
+        raise Http404("no such link")
+    referrals.remember(request, token)
+    return redirect("events:detail", event_id=event_id)
+
+
+@login_required
+def my_referrals(request):
+    person = getattr(request.user, "person", None)
+    context: dict = {"link": None}
+    if person is not None:
+        token = referrals.link_token(person)
+        context = {
+            "link": request.build_absolute_uri(reverse("reach:referral", args=[token])),
+            "counts": referrals.own_counts(person),
+            "events": [
+                (e, request.build_absolute_uri(reverse("reach:referral_event", args=[token, e.pk])))
+                for e in _upcoming(request.user)[:8]
+            ],
+        }
+    return render(request, "reach/my_referrals.html", context)
+
+
+@role_required(*MANAGERS)
+def referral_totals(request):
+    return render(request, "reach/referral_totals.html", {"rows": referrals.totals(request.user)})
+
+
+# -- PECR: the TPS list and consent -------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+def tps(request):
+    """Import the TPS file (national admins: the policy refuses anyone else, 403)."""
+    policies.may_import_tps(request.user)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise Refused("reach.tps_file", "choose the TPS file", status=422)
+            try:
+                lines = upload.read().decode("utf-8-sig").splitlines()
+            except UnicodeDecodeError:
+                raise Refused(
+                    "reach.tps_file", f"{upload.name}: not a text file (UTF-8)", status=422
+                ) from None
+            n = services.tps_import(user=request.user, lines=lines, filename=upload.name)
+        except Refused as e:
+            refused(request, e)
+        else:
+            messages.success(request, f"{n:,} numbers imported from {upload.name}.")
+        return redirect("reach:tps")
+    return render(request, "reach/tps.html", {"count": TpsNumber.objects.count()})
+
+
+@role_required(*MANAGERS)
+def consent(request):
+    if request.method == "POST":
+        try:
+            services.consent_record(
+                user=request.user,
+                number=request.POST.get("number", ""),
+                evidence=request.POST.get("evidence", ""),
+            )
+        except Refused as e:
+            refused(request, e)
+        else:
+            messages.success(request, "Consent recorded: this number may be called despite the TPS list.")
+        return redirect("reach:consent")
+    mine = PhoneConsent.objects.filter(recorded_by=request.user).order_by("-recorded_at")[:50]
+    return render(request, "reach/consent.html", {"mine": mine, "admin": is_national_admin(request.user)})

@@ -133,11 +133,17 @@ class Command(BaseCommand):
             exclude_person_ids={u.person_id for u in users.values() if u.person_id},
         )
         console.print(f"Vetting: {vetting} (the demo organiser sits on the appeal panel: /vetting/appeals/)")
-        bank = demo_reach(branch=derby, organiser=users[Role.BRANCH_ORGANISER])
+        bank = demo_reach(
+            branch=derby,
+            organiser=users[Role.BRANCH_ORGANISER],
+            caller=users[Role.CANVASSER],
+            volunteer=users[Role.MEMBER],
+        )
         if bank is not None:
             console.print(
                 f"Phone bank: {bank.name}, {bank.targets.count()} households; callers join with the code "
-                f"[bold]{bank.code}[/bold] at http://127.0.0.1:8000/call/{bank.code}/"
+                f"[bold]{bank.code}[/bold] at http://127.0.0.1:8000/call/{bank.code}/; the demo member's "
+                "people they know at /friends/ and referral link at /me/referrals/ (synthetic)"
             )
         table = Table(title=f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         table.add_column("email")

@@ -349,7 +349,7 @@
           type: "contact", elector: Number(f.elector.value), walk_list: Number(f.walk_list.value),
           code: f.code.value, previous_vote: f.previous_vote.value, likelihood: f.likelihood.value || null,
           issues: f.issues.value, pledged: f.pledged.checked, postal_vote: f.postal_vote.checked,
-          lift: f.lift.checked, notes: f.notes.value
+          lift: f.lift.checked, notes: f.notes.value, no_calls: f.no_calls.checked
         });
       }
       this.reset();
