@@ -303,8 +303,10 @@ class Contact(models.Model):
     canvasser = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    CHANNELS = (("door", "Doorstep"), ("phone", "Phone"))
-    channel = models.CharField(max_length=8, choices=CHANNELS, default="door", help_text="doorstep or phone")
+    CHANNELS = (("door", "Doorstep"), ("phone", "Phone"), ("friend", "Friend (relational)"))
+    channel = models.CharField(
+        max_length=8, choices=CHANNELS, default="door", help_text="doorstep, phone, or a volunteer's friend"
+    )
     code = models.CharField(max_length=4)
     previous_vote = models.CharField(max_length=4, blank=True)
     likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
