@@ -7,6 +7,7 @@ from groundswell.ballots.services.casting import (
     candidate_count,
     validate_ranking,
 )
+from groundswell.ballots.services.code_messages import format_credential
 from groundswell.ballots.services.codes import (
     CREDENTIAL_ALPHABET,
     CREDENTIAL_LENGTH,
@@ -15,7 +16,6 @@ from groundswell.ballots.services.codes import (
     codes_issue,
     credentials_send,
     elector_for_code,
-    format_credential,
     new_credential,
     normalise_credential,
     postal_codes_issue,

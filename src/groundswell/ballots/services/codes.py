@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import multiprocessing.util
 import secrets
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from groundswell.accounts.services import audit_record
 from groundswell.ballots import keys, policies
 from groundswell.ballots.models import Ballot, Elector, SpentCredential
+from groundswell.ballots.services.code_messages import CodeMessages, code_email
 from groundswell.ballots.services.errors import BallotError
 from groundswell.forking import can_fork, fork_pool
 
@@ -37,10 +39,6 @@ def new_credential() -> str:
 
 def normalise_credential(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
-
-
-def format_credential(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def elector_for_code(code: str) -> Elector | None:
@@ -100,31 +98,26 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _SENDER: dict = {}  # in a sender process: the ballot's wording and its own SMTP connection
 
 
-def _code_email(title: str, base: str, closes: str, first_name: str, email: str, code: str) -> EmailMessage:
-    body = (
-        f"Dear {first_name or 'member'},\n\n"
-        f"You can vote in: {title}\n"
-        f"Voting closes on {closes}.\n\n"
-        f"Your voting code: {format_credential(code)}\n"
-        f"Vote here: {base}/vote/?code={code}\n\n"
-        "The code works once. Your vote is sealed in your browser before it is sent, and "
-        "stored without any link to you.\n"
-        "After voting you get a receipt (a tracker) that you can look up on the ballot's "
-        "published board.\n"
-    )
-    return EmailMessage(f"Your vote: {title}", body, to=[email])
-
-
 def _send_batch(rows: list[tuple[str, str, str]]) -> int:
-    """Sends one batch (first name, address, code) over this process's own SMTP connection,
-    opened at its first batch and closed (QUIT) when the process ends."""
+    """Sends one batch (first name, address, code) over this process's own connection,
+    opened at its first batch and closed (QUIT) when the process ends. Through the SMTP
+    backend the messages are made by `CodeMessages` and handed to its smtplib connection
+    (what the backend's own `send_messages` does, less the rendering); through any other
+    backend (the tests' outbox) they go as Django EmailMessages."""
     conn = _SENDER.get("connection")
     if conn is None:
         conn = _SENDER["connection"] = get_connection()
         conn.open()
         multiprocessing.util.Finalize(conn, conn.close, exitpriority=10)
     wording = _SENDER["title"], _SENDER["base"], _SENDER["closes"]
-    messages = [_code_email(*wording, *row) for row in rows]
+    smtp = getattr(conn, "connection", None)
+    if isinstance(smtp, smtplib.SMTP):
+        made = _SENDER.get("messages") or _SENDER.setdefault("messages", CodeMessages(*wording))
+        for row in rows:
+            sender, recipient, raw = made.render(*row)
+            smtp.sendmail(sender, [recipient], raw)
+        return len(rows)
+    messages = [code_email(*wording, *row) for row in rows]
     for m in messages:
         m.connection = conn
     return conn.send_messages(messages) or 0
@@ -293,7 +286,7 @@ def code_reissue_and_send(
         return elector, code
     base = (base_url or settings.SITE_URL).rstrip("/")
     closes = timezone.localtime(ballot.closes_at).strftime("%A %d %B %Y at %H:%M")
-    message = _code_email(ballot.title, base, closes, elector.person.first_name, elector.person.email, code)
+    message = code_email(ballot.title, base, closes, elector.person.first_name, elector.person.email, code)
     message.body = "Your earlier voting code no longer works: this one replaces it.\n\n" + message.body
     message.send()
     return elector, None
