@@ -125,10 +125,11 @@ def _send_batch(rows: list[tuple[str, str, str]]) -> int:
 
 def _sender_pool(processes: int):
     """Sender processes, forked from this one, or None to send in this thread. Sending is
-    Python work (building each message, smtplib's four commands and replies: about 0.6 ms
-    of CPU a message here), so threads share one core under the GIL (1,100 messages/s at
-    best, measured); processes use every core. Forked only where `can_fork` and only for
-    the SMTP backend: the other backends deliver into this process (the tests' outbox)."""
+    Python work (filling in each message, smtplib's commands and replies), so threads share
+    one core under the GIL: four sender threads made 1,100 messages/s at best, and spent
+    more time handing the GIL over than sending; processes use every core. Forked only
+    where `can_fork` and only for the SMTP backend: the other backends deliver into this
+    process (the tests' outbox)."""
     if processes > 1 and settings.EMAIL_BACKEND == SMTP_BACKEND and can_fork():
         return fork_pool(processes)
     return None
