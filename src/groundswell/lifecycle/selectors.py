@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
 from groundswell.core.lifecycle import Entry, Rules, Standing, State, standing_as_at
-from groundswell.lifecycle.models import HandMatch, Payment, Rate, SourceFile, Subscription
+from groundswell.core.lifecycle.eligibility import EligibilityRules
+from groundswell.lifecycle.models import (
+    ElectorateFreeze,
+    HandMatch,
+    Payment,
+    Rate,
+    RulesVersion,
+    SourceFile,
+    Subscription,
+    SupporterSignup,
+    SupporterWindow,
+)
 from groundswell.members import selectors as members
 from groundswell.members.models import Membership
 
@@ -25,9 +36,12 @@ def _rules(rate: Rate) -> Rules:
     return Rules(rate.amount_pence, rate.period_months, rate.grace_months)
 
 
-def entries_by_membership(membership_ids: Iterable[int]) -> dict[int, list[Entry]]:
+def entries_by_membership(membership_ids: Iterable[int], *, precise: bool = False) -> dict[int, list[Entry]]:
     """Every money row (payments and failed collections) of these memberships, matched on
-    import or by hand, as the pure rules see them. Cancelled mandates carry no money."""
+    import or by hand, as the pure rules see them. Cancelled mandates carry no money.
+    `precise`: when each row became known is the full time (to compare with the moment a
+    ballot's opening began), not the day."""
+    when = (lambda t: t) if precise else (lambda t: t.date())
     ids = list(membership_ids)
     out: dict[int, list[Entry]] = defaultdict(list)
     money = Payment.objects.exclude(kind=Payment.Kind.MANDATE_CANCELLED)
@@ -35,7 +49,7 @@ def entries_by_membership(membership_ids: Iterable[int]) -> dict[int, list[Entry
     direct = money.filter(membership_id__in=ids).values_list("pk", "membership_id", "paid_on", "amount_pence",
                                                              "recorded_at")  # fmt: skip
     for pk, mid, on, amount, recorded in direct.iterator(chunk_size=20_000):
-        out[mid].append(Entry(on=on, amount_pence=amount, known_on=recorded.date(), key=str(pk)))
+        out[mid].append(Entry(on=on, amount_pence=amount, known_on=when(recorded), key=str(pk)))
     by_hand = (
         HandMatch.objects.filter(membership_id__in=ids)
         .exclude(payment__kind=Payment.Kind.MANDATE_CANCELLED)
@@ -43,7 +57,7 @@ def entries_by_membership(membership_ids: Iterable[int]) -> dict[int, list[Entry
     )
     for pk, mid, on, amount, matched in by_hand:
         # known once matched: the match is when the organisation learnt whose it was
-        out[mid].append(Entry(on=on, amount_pence=amount, known_on=matched.date(), key=str(pk)))
+        out[mid].append(Entry(on=on, amount_pence=amount, known_on=when(matched), key=str(pk)))
     return out
 
 
@@ -123,3 +137,76 @@ def memberships_lapsed_as_at(freeze_date: date, *, chunk: int = 5000) -> set[int
             if s.state in (State.LAPSED, State.NOT_JOINED):
                 out.add(mid)
     return out
+
+
+def ledger_facts(membership_ids: Iterable[int], *, known_by: datetime | None = None):
+    """(entries, dues rules) of those of these memberships that are on the ledger (have a
+    Subscription): what the eligibility rules need. Entries carry the moment they became
+    known when `known_by` is given."""
+    ids = list(membership_ids)
+    rules = {
+        s.membership_id: _rules(s.rate)
+        for s in Subscription.objects.filter(membership_id__in=ids).select_related("rate")
+    }
+    entries = entries_by_membership(list(rules), precise=known_by is not None)
+    return entries, rules
+
+
+def fee_paid_memberships(window_slug: str, *, known_by: datetime | None = None) -> set[int]:
+    """Memberships whose fee was recorded in the named supporter window (by `known_by`)."""
+    qs = SupporterSignup.objects.filter(window__slug=window_slug)
+    if known_by is not None:
+        qs = qs.filter(signed_up_at__lte=known_by)
+    return set(qs.values_list("membership_id", flat=True))
+
+
+def rules_versions(ballot) -> QuerySet[RulesVersion]:
+    """Every published version of a ballot's rules, newest first (the public history)."""
+    return RulesVersion.objects.filter(ballot=ballot).order_by("-number")
+
+
+def current_rules(ballot) -> RulesVersion | None:
+    return rules_versions(ballot).first()
+
+
+def rules_for(ballot) -> tuple[EligibilityRules, RulesVersion | None]:
+    """The rules a ballot's electorate is decided by: its newest published version, or,
+    for a ballot nobody published rules for, the ballot's own categories, freeze date and
+    minimum membership (a lapse by the freeze is the only dues rule)."""
+    version = current_rules(ballot)
+    if version is not None:
+        return EligibilityRules.from_document(version.document), version
+    return (
+        EligibilityRules(
+            categories=tuple(ballot.eligible_categories),
+            freeze_date=ballot.freeze_date,
+            min_membership_days=ballot.min_membership_days,
+        ),
+        None,
+    )
+
+
+def freeze_of(ballot) -> ElectorateFreeze | None:
+    return ElectorateFreeze.objects.filter(ballot=ballot).select_related("rules_version").first()
+
+
+def exclusion_counts(ballot) -> dict:
+    """How many people each rule left out of a ballot's electorate, to publish with its
+    result: {"rules_version": n or None, "by_reason": {reason: count}}. Counts only: who was
+    left out is not public. Empty before the ballot opened."""
+    freeze = freeze_of(ballot)
+    if freeze is None:
+        return {}
+    return {
+        "rules_version": freeze.rules_version.number if freeze.rules_version else None,
+        "opening_began_at": freeze.began_at.isoformat(),
+        "electorate": freeze.electorate,
+        "by_reason": dict(sorted(freeze.exclusions.items())),
+    }
+
+
+def windows_open(now: datetime | None = None) -> QuerySet[SupporterWindow]:
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    return SupporterWindow.objects.filter(opens_at__lte=now, closes_at__gt=now)

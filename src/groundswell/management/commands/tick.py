@@ -1,5 +1,6 @@
 """groundswell tick: the scheduled work — put back on the queue the tasks of task workers that
-died, close ballots whose time is up, send tomorrow's event reminders. Run it from cron, or
+died, close ballots whose time is up, send tomorrow's event reminders, the day's arrears
+reminders and lapses. Run it from cron, or
 with --every N as a long-lived process (`groundswell serve` starts one). Safe to run on several
 machines at once."""
 
@@ -14,12 +15,14 @@ from django.db import close_old_connections
 def tick_once() -> dict[str, int]:
     from groundswell.ballots.services import ballots_close_due
     from groundswell.events.services import event_reminders_send
+    from groundswell.lifecycle.services import arrears_run
     from groundswell.worker.leases import tasks_requeue_orphaned
 
     return {
         "tasks re-queued": tasks_requeue_orphaned(),
         "ballots closed": ballots_close_due(),
         "reminders sent": event_reminders_send(),
+        "arrears reminders sent": arrears_run()["reminded"],  # once a day, whatever the interval
     }
 
 
