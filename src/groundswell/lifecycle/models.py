@@ -193,6 +193,10 @@ class SupporterWindow(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def fee(self) -> str:
+        return f"£{self.fee_pence / 100:.2f}"
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at

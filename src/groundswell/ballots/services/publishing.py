@@ -31,6 +31,7 @@ from groundswell.ballots.models import (
 from groundswell.ballots.services.errors import BallotError, ConfirmationNeeded
 from groundswell.core.ballotbox import board, sealing
 from groundswell.core.formats.ballot_files import blt_lines, csv_lines
+from groundswell.lifecycle.selectors import exclusion_counts
 
 CHUNK = 1 << 20  # bytes per stored chunk of a published file
 
@@ -229,6 +230,7 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
         "board": {"entries": head[1], "head": head[0]},
         "electorate": locked.electorate_by_category,
         "marked_register": marked,
+        "exclusions": exclusion_counts(locked),  # people left out, by reason (issue 16): counts only
         "category_map": (locked.result or {}).get("category_map", {}),
         "files": {f.name: f.sha256 for f in written},
     }
