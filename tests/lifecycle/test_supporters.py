@@ -112,3 +112,31 @@ def test_only_national_admins_make_windows(window):
             user=organiser, slug="mine", name="Mine", fee_pence=300, branch=window.branch,
             opens_at=window.opens_at, closes_at=window.closes_at,
         )  # fmt: skip
+
+
+def test_a_supporter_sees_their_sign_up_in_subject_access_and_erasure_drops_the_email(window):
+    from groundswell.members.services import person_erase, person_subject_access
+
+    admin = factories.user(Role.NATIONAL_ADMIN)
+    signup, _ = sign(window)
+    person = signup.membership.person
+    held = person_subject_access(person=person, actor=admin)["lifecycle"]["supporter_signups"]
+    assert held[0]["fee_reference"] == "SUP-25-0001" and held[0]["window"] == "Summer 2016"
+    person_erase(person=person, actor=admin, confirm=True)
+    signup.refresh_from_db()
+    assert "sue" not in signup.email_key.lower()
+
+
+def test_erasing_the_officer_who_published_rules_keeps_the_rules_and_cuts_the_link():
+    from groundswell.lifecycle.models import RulesVersion
+    from groundswell.members.services import person_erase
+    from tests.ballots.factories import draft_ballot
+
+    officer_person = factories.person(branch=factories.branch("E14000663", "Derby South"))
+    ro = factories.user(Role.RETURNING_OFFICER, person=officer_person)
+    ballot = draft_ballot(ro, opens_in=timedelta(days=1), closes_in=timedelta(days=2))
+    doc = {"categories": ["member"], "freeze_date": ballot.freeze_date.isoformat()}
+    version = services.rules_publish(user=ro, ballot=ballot, document=doc, confirm=True)
+    person_erase(person=officer_person, actor=factories.user(Role.NATIONAL_ADMIN), confirm=True)
+    version = RulesVersion.objects.get(pk=version.pk)
+    assert version.published_by_id is None and version.document["categories"] == ["member"]

@@ -1,12 +1,18 @@
 """A published rules version is never changed: PostgreSQL refuses UPDATE and DELETE on
 lifecycle_rulesversion (a trigger), SQLite refuses UPDATE (its test flush needs DELETE, as
-for the payments ledger in 0002)."""
+for the payments ledger in 0002). One change is let through: cutting the link to the
+publishing officer's account when that person's data is erased (published_by to NULL)."""
 
 from django.db import migrations
 
 PG_UP = """
 CREATE OR REPLACE FUNCTION lifecycle_rules_immutable() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.published_by_id IS NULL AND NEW.ballot_id = OLD.ballot_id
+       AND NEW.number = OLD.number AND NEW.document = OLD.document AND NEW.note = OLD.note
+       AND NEW.published_at = OLD.published_at THEN
+        RETURN NEW;  -- erasure cuts the link to an account; nothing else changes
+    END IF;
     RAISE EXCEPTION USING MESSAGE = 'a published rules version is never changed: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
@@ -21,7 +27,8 @@ DROP TRIGGER IF EXISTS lifecycle_rules_immutable ON lifecycle_rulesversion;
 DROP FUNCTION IF EXISTS lifecycle_rules_immutable();
 """
 SQLITE_UP = """
-CREATE TRIGGER lifecycle_rules_immutable BEFORE UPDATE ON lifecycle_rulesversion
+CREATE TRIGGER lifecycle_rules_immutable
+BEFORE UPDATE OF ballot_id, number, document, note, published_at ON lifecycle_rulesversion
 BEGIN SELECT RAISE(ABORT, 'a published rules version is never changed: UPDATE refused'); END;
 """
 SQLITE_DOWN = "DROP TRIGGER IF EXISTS lifecycle_rules_immutable;"
