@@ -210,3 +210,107 @@ def windows_open(now: datetime | None = None) -> QuerySet[SupporterWindow]:
 
     now = now or timezone.now()
     return SupporterWindow.objects.filter(opens_at__lte=now, closes_at__gt=now)
+
+
+STANDINGS_SQL = """
+WITH money AS (
+    SELECT p.membership_id AS mid, p.paid_on, p.amount_pence AS amount, p.id
+    FROM lifecycle_payment p
+    WHERE p.membership_id IS NOT NULL AND p.kind <> 'mandate_cancelled' AND p.paid_on <= %(on)s
+  UNION ALL
+    SELECT h.membership_id, p.paid_on, p.amount_pence, p.id
+    FROM lifecycle_handmatch h JOIN lifecycle_payment p ON p.id = h.payment_id
+    WHERE p.kind <> 'mandate_cancelled' AND p.paid_on <= %(on)s
+), bought AS (
+    SELECT m.mid, m.paid_on, m.amount, m.id,
+           sign(m.amount)::int * (abs(m.amount) * r.period_months / r.amount_pence) AS months
+    FROM money m
+    JOIN lifecycle_subscription s ON s.membership_id = m.mid
+    JOIN lifecycle_rate r ON r.id = s.rate_id
+), run AS (
+    SELECT mid, paid_on, amount, months,
+           coalesce(sum(months) OVER (PARTITION BY mid ORDER BY paid_on, amount DESC, id
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::int AS before
+    FROM bought
+), per AS (
+    SELECT run.mid, sum(run.months)::int AS months,
+           bool_or(run.amount > 0 AND run.paid_on >= (mm.joined_on + make_interval(months => run.before))
+                   + make_interval(months => r.grace_months)) AS restored
+    FROM run
+    JOIN members_membership mm ON mm.id = run.mid
+    JOIN lifecycle_subscription s ON s.membership_id = run.mid
+    JOIN lifecycle_rate r ON r.id = s.rate_id
+    GROUP BY run.mid
+), paid AS (
+    SELECT mm.id, mm.membership_number, mm.joined_on, r.grace_months,
+           coalesce(per.restored, false) AS restored,
+           (mm.joined_on + make_interval(months => coalesce(per.months, 0)))::date AS paid_up_to
+    FROM lifecycle_subscription s
+    JOIN members_membership mm ON mm.id = s.membership_id
+    JOIN lifecycle_rate r ON r.id = s.rate_id
+    LEFT JOIN per ON per.mid = s.membership_id
+)
+SELECT id, membership_number, joined_on, restored, paid_up_to,
+       (paid_up_to + make_interval(months => grace_months))::date AS lapses_on
+FROM paid
+ORDER BY id
+"""
+
+
+def standings_all(on: date, *, chunk: int = 5000):
+    """(membership id, membership number, standing as at `on`) for every membership on the
+    ledger, in membership order: the whole party's standing on a date (the `standing`
+    command, the bench's 500,000). On PostgreSQL it is one set-wise pass over the ledger:
+    a window function gives each payment the months bought before it, from which the
+    paid-up-to date follows for every membership whose payments never came after a lapse
+    (nearly all); the few restored memberships are worked out by the pure rules in Python
+    (core.lifecycle.standing_as_at), which is the reference the SQL is tested against. On
+    SQLite, the pure rules for everyone, a chunk at a time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        ids = list(Subscription.objects.order_by("membership_id").values_list("membership_id", flat=True))
+        for start in range(0, len(ids), chunk):
+            part = list(Membership.objects.filter(pk__in=ids[start : start + chunk]).order_by("pk"))
+            got = standings_as_at(part, on)
+            for m in part:
+                yield m.pk, m.membership_number, got[m.pk]
+        return
+    pending: list[tuple[int, str, Standing | None]] = []
+
+    def settle(rows):
+        restored = [pk for pk, _, s in rows if s is None]
+        exact = (
+            standings_as_at(Membership.objects.filter(pk__in=restored).only("pk", "joined_on"), on)
+            if restored
+            else {}
+        )
+        for pk, number, s in rows:
+            yield pk, number, s if s is not None else exact[pk]
+
+    with connection.chunked_cursor() as cur:
+        cur.execute(STANDINGS_SQL, {"on": on})
+        while batch := cur.fetchmany(chunk):
+            for pk, number, joined_on, restored, paid_up_to, lapses_on in batch:
+                if restored:
+                    pending.append((pk, number, None))
+                elif on < joined_on:
+                    pending.append((pk, number, Standing(State.NOT_JOINED, None)))
+                elif on < paid_up_to:
+                    pending.append((pk, number, Standing(State.GOOD_STANDING, paid_up_to)))
+                elif on < lapses_on:
+                    pending.append(
+                        (pk, number, Standing(State.IN_ARREARS, paid_up_to, in_arrears_since=paid_up_to))
+                    )
+                else:
+                    pending.append(
+                        (
+                            pk,
+                            number,
+                            Standing(
+                                State.LAPSED, paid_up_to, in_arrears_since=paid_up_to, lapsed_on=lapses_on
+                            ),
+                        )
+                    )
+            yield from settle(pending)
+            pending = []

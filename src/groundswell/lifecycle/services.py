@@ -101,10 +101,25 @@ def _rematch(*, user, index: dict[str, int], pairs: list[tuple[int, parsers.Row]
     return matched
 
 
+IMPORT_BATCH = 5000
+
+
+def _chunks(rows, size: int):
+    chunk = []
+    for r in rows:
+        chunk.append(r)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResult:
     """Reads the whole file first; any bad row and nothing is imported. The same bytes
     again change nothing; rows another file already recorded (same GoCardless/Stripe id)
-    are not recorded twice."""
+    are not recorded twice. Rows are recorded in batches within one transaction, read
+    from the file as they go (a year of half a million members' dues is 6,000,000 rows)."""
     policies.may_import_payments(user)
     parser = parsers.PARSERS.get(fmt)
     if parser is None:
@@ -129,39 +144,45 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
                 imported_by=user,
                 scope=sorted(scope) if scope is not None else None,
             )
-            existing = dict(
-                Payment.objects.filter(
-                    external_id__in=[r.external_id for r in rows if r.external_id]
-                ).values_list("external_id", "pk")
-            )
-            batch, again = [], []
-            for r in rows:
-                if r.external_id and r.external_id in existing:
-                    result.already += 1
-                    if existing[r.external_id]:
-                        again.append((existing[r.external_id], r))
-                    continue
-                existing[r.external_id] = 0
-                mid = _match_of(index, r)
-                result.matched += mid is not None
-                result.unmatched += mid is None
-                batch.append(
-                    Payment(
-                        kind=r.kind, amount_pence=r.amount_pence, paid_on=r.paid_on, method=r.method,
-                        reference=r.reference[:140], external_id=r.external_id, detail=r.detail[:140],
-                        source=source, line=r.line, membership_id=mid,
-                    )
-                )  # fmt: skip
-            Payment.objects.bulk_create(batch, batch_size=2000)
+            again: list[tuple[int, parsers.Row]] = []
+            recorded = 0
+            for chunk in _chunks(rows, IMPORT_BATCH):
+                # rows another file (or an earlier batch of this one) already recorded, found a
+                # batch at a time: a 6,000,000-row file never needs one query of 6,000,000 ids
+                ids = {r.external_id for r in chunk if r.external_id}
+                existing = dict(
+                    Payment.objects.filter(external_id__in=list(ids)).values_list("external_id", "pk")
+                ) if ids else {}  # fmt: skip
+                batch = []
+                for r in chunk:
+                    if r.external_id and r.external_id in existing:
+                        result.already += 1
+                        if existing[r.external_id]:
+                            again.append((existing[r.external_id], r))
+                        continue
+                    if r.external_id:
+                        existing[r.external_id] = 0
+                    mid = _match_of(index, r)
+                    result.matched += mid is not None
+                    result.unmatched += mid is None
+                    batch.append(
+                        Payment(
+                            kind=r.kind, amount_pence=r.amount_pence, paid_on=r.paid_on, method=r.method,
+                            reference=r.reference[:140], external_id=r.external_id, detail=r.detail[:140],
+                            source=source, line=r.line, membership_id=mid,
+                        )
+                    )  # fmt: skip
+                Payment.objects.bulk_create(batch, batch_size=IMPORT_BATCH)
+                recorded += len(batch)
             result.rematched = _rematch(user=user, index=index, pairs=again)
-            result.rows = len(batch)
-            source.rows = len(batch)
-            SourceFile.objects.filter(pk=source.pk).update(rows=len(batch))
+            result.rows = recorded
+            source.rows = recorded
+            SourceFile.objects.filter(pk=source.pk).update(rows=recorded)
             audit_record(
                 actor=user,
                 action="lifecycle.import",
                 target=f"sourcefile:{source.pk}",
-                rows=len(batch),
+                rows=recorded,
                 detail={"format": fmt, "filename": filename, "sha256": digest, "matched": result.matched,
                         "unmatched": result.unmatched, "already": result.already},
             )  # fmt: skip
