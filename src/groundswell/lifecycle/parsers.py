@@ -66,6 +66,11 @@ def pence(text: str) -> int:
 
 def _date(text: str, *formats: str) -> date:
     text = text.strip()
+    if formats[0] == "%Y-%m-%d" and len(text) >= 10 and text[4] == "-" and text[7] == "-":
+        try:  # the common case, without strptime's cost (6,000,000 rows are read twice)
+            return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError:
+            pass
     for fmt in formats:
         try:
             return datetime.strptime(text[: len(datetime(2000, 1, 1).strftime(fmt))], fmt).date()

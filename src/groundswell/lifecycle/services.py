@@ -104,6 +104,31 @@ def _rematch(*, user, index: dict[str, int], pairs: list[tuple[int, parsers.Row]
 IMPORT_BATCH = 5000
 
 
+COPY_COLUMNS = (
+    "kind", "amount_pence", "paid_on", "method", "reference", "external_id", "detail",
+    "source_id", "line", "membership_id", "recorded_at",
+)  # fmt: skip
+
+
+def _insert(batch: list[Payment]) -> None:
+    """Records a batch: on PostgreSQL by COPY (a 6,000,000-row file spends most of its time
+    building INSERT statements otherwise), elsewhere by bulk_create. The same rows, the
+    same constraints and triggers either way."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        Payment.objects.bulk_create(batch, batch_size=IMPORT_BATCH)
+        return
+    now = timezone.now()
+    with connection.cursor() as cur:
+        sql = f"COPY lifecycle_payment ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+        with cur.cursor.copy(sql) as copy:
+            for p in batch:
+                copy.write_row((p.kind, p.amount_pence, p.paid_on, p.method, p.reference, p.external_id,
+                                p.detail, p.source_id, p.line, p.membership_id, now))  # fmt: skip
+
+
 def _chunks(rows, size: int):
     chunk = []
     for r in rows:
@@ -150,8 +175,11 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
                 # rows another file (or an earlier batch of this one) already recorded, found a
                 # batch at a time: a 6,000,000-row file never needs one query of 6,000,000 ids
                 ids = {r.external_id for r in chunk if r.external_id}
+                # the exclude repeats the unique index's condition, so PostgreSQL uses it
+                # (without it, a sequential scan of the whole ledger for every batch)
                 existing = dict(
-                    Payment.objects.filter(external_id__in=list(ids)).values_list("external_id", "pk")
+                    Payment.objects.filter(external_id__in=list(ids)).exclude(external_id="")
+                    .values_list("external_id", "pk")
                 ) if ids else {}  # fmt: skip
                 batch = []
                 for r in chunk:
@@ -172,7 +200,7 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
                             source=source, line=r.line, membership_id=mid,
                         )
                     )  # fmt: skip
-                Payment.objects.bulk_create(batch, batch_size=IMPORT_BATCH)
+                _insert(batch)
                 recorded += len(batch)
             result.rematched = _rematch(user=user, index=index, pairs=again)
             result.rows = recorded
