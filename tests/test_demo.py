@@ -26,7 +26,7 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     people = Person.objects.count()
     assert people >= 300 and Person.objects.filter(synthetic=False).count() == 0
     statuses = sorted(Ballot.objects.filter(in_app=False).values_list("status", flat=True))
-    assert statuses == ["open", "published"]
+    assert statuses == ["draft", "open", "published"]  # the draft: the one with published rules (issue 16)
     from groundswell.events.models import Event
     from groundswell.motions.models import Motion
 
