@@ -276,6 +276,18 @@ def standings_all(on: date, *, chunk: int = 5000):
             for m in part:
                 yield m.pk, m.membership_number, got[m.pk]
         return
+    with connection.cursor() as setting:
+        # the window function sorts the whole ledger (6,000,000 rows at full size): in memory,
+        # not in PostgreSQL's default 4 MB spilling to disk; for this query only
+        setting.execute("SET work_mem = '256MB'")
+    try:
+        yield from _standings_sql(connection, on, chunk)
+    finally:
+        with connection.cursor() as setting:
+            setting.execute("RESET work_mem")
+
+
+def _standings_sql(connection, on: date, chunk: int):
     pending: list[tuple[int, str, Standing | None]] = []
 
     def settle(rows):
