@@ -240,6 +240,20 @@ MATRIX = [
     ("post", "/payments/{payment}/match/", (ADMIN,), (403, 404)),  # an admin's file: not the organiser's
     ("get", "/payments/memberships/{north_membership}/", MANAGERS, (403, 404)),
     ("get", "/payments/memberships/{south_membership}/", (ADMIN,), (403, 404)),
+    ("get", "/payments/rules/{rules_ballot}/publish/", RUNNERS, 403),
+    ("get", "/payments/windows/", (ADMIN,), 403),
+    ("get", "/eligibility/{rules_ballot}/", PUBLIC, None),
+    ("get", "/supporters/{window}/", PUBLIC, None),
+    ("post", "/supporters/{window}/", PUBLIC, None),  # an empty form: every field named, nothing made
+    ("get", "/api/rates", MANAGERS, 403),
+    ("get", "/api/memberships/{north_membership}/standing", MANAGERS, (403, 404)),
+    ("get", "/api/memberships/{south_membership}/standing", (ADMIN,), (403, 404)),
+    ("get", "/api/payments/unmatched", MANAGERS, 403),
+    ("get", "/api/eligibility/{rules_ballot}", PUBLIC, None),
+    ("post", "/api/eligibility/{rules_ballot}", RUNNERS, 403),
+    ("get", "/api/supporter-windows", PUBLIC, None),
+    ("post", "/api/supporter-windows", (ADMIN,), 403),
+    ("post", "/api/supporter-windows/{window}/signups", PUBLIC, None),
     # phone banks: built and watched by the branch's organisers; worked by whoever joined
     ("get", "/phonebanks/", MANAGERS, 403),
     ("get", "/phonebanks/{phonebank}/", MANAGERS, 403),
@@ -343,6 +357,8 @@ FILL = {
         "payment",
         "north_membership",
         "south_membership",
+        "rules_ballot",
+        "window",
         "phonebank",
         "south_phonebank",
         "bank_code",
@@ -519,10 +535,28 @@ def payments(users, north_person, south_person) -> dict:
         b"Debit Amount,Credit Amount,Balance\n03/06/2016,FPI,,,NO REFERENCE,,5.00,5.00\n"
     )
     result = payments_import(user=users[ADMIN], fmt="bank_csv", filename="matrix.csv", data=data)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groundswell.lifecycle.services import rules_publish, window_create
+    from tests.ballots.factories import draft_ballot
+
+    ballot = draft_ballot(users[RO], title="Rules", opens_in=timedelta(days=2), closes_in=timedelta(days=3))
+    doc = {"categories": ["member"], "freeze_date": ballot.freeze_date.isoformat()}
+    rules_publish(user=users[RO], ballot=ballot, document=doc, confirm=True)
+    now = timezone.now()
+    window = window_create(
+        user=users[ADMIN], slug="matrix", name="Matrix window", fee_pence=300,
+        branch=north_person.memberships.get().branch, opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=2),
+    )  # fmt: skip
     return {
         "payment": result.source.payments.get().pk,
         "north_membership": north_person.memberships.get().pk,
         "south_membership": south_person.memberships.get().pk,
+        "rules_ballot": ballot.pk,
+        "window": window.slug,
     }
 
 

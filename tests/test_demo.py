@@ -26,7 +26,7 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     people = Person.objects.count()
     assert people >= 300 and Person.objects.filter(synthetic=False).count() == 0
     statuses = sorted(Ballot.objects.filter(in_app=False).values_list("status", flat=True))
-    assert statuses == ["open", "published", "published"]  # the leadership and the selection ballots
+    assert statuses == ["draft", "open", "published", "published"]  # rules (issue 16), leadership, selection
     from groundswell.selections.models import Nomination, Selection, TriggerBallot
 
     selection = Selection.objects.get(title__contains="synthetic demo", branch__name="Derby North")

@@ -12,6 +12,7 @@ from groundswell.ballots.api import router as ballots_router
 from groundswell.events.api import router as events_router
 from groundswell.groundgame.api import router as groundgame_router
 from groundswell.groups.api import router as groups_router
+from groundswell.lifecycle.api import router as lifecycle_router
 from groundswell.mailouts.api import router as mailouts_router
 from groundswell.members.api import router as members_router
 from groundswell.motions.api import router as motions_router
@@ -36,6 +37,7 @@ api.add_router("/", groups_router)
 api.add_router("/", reach_router)
 api.add_router("/", vetting_router)
 api.add_router("/", selections_router)
+api.add_router("/", lifecycle_router)
 
 
 @api.exception_handler(Refused)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("groups/", include("groundswell.groups.urls")),
     path("selections/", include("groundswell.selections.urls")),
     path("payments/", include("groundswell.lifecycle.urls")),
+    path("", include("groundswell.lifecycle.public_urls")),
     path("", include("groundswell.mailouts.urls")),
     path("", include("groundswell.reach.urls")),
     path("", include("groundswell.vetting.urls")),

@@ -27,3 +27,17 @@ def test_demo_dues_make_a_mix_of_standings_and_run_twice_add_nothing():
     states = {s.state for s in standings_as_at(Membership.objects.all(), timezone.localdate()).values()}
     assert {State.GOOD_STANDING, State.IN_ARREARS, State.LAPSED} <= states
     assert Payment.objects.filter(membership__isnull=True).count() == 1
+
+
+def test_demo_rules_publish_two_versions_before_their_window_opens_and_run_twice_add_nothing():
+    from groundswell.accounts.models import Role
+    from groundswell.lifecycle.demo import RULES_TITLE, demo_rules
+    from groundswell.lifecycle.models import RulesVersion, SupporterSignup
+
+    branch = factories.branch()
+    officer = factories.user(Role.RETURNING_OFFICER)
+    demo_rules(branch=branch, officer=officer)
+    assert "already" in demo_rules(branch=branch, officer=officer)
+    versions = RulesVersion.objects.filter(ballot__title=RULES_TITLE).order_by("number")
+    assert [v.number for v in versions] == [1, 2]
+    assert SupporterSignup.objects.filter(membership__person__synthetic=True).count() == 3

@@ -136,3 +136,153 @@ class HandMatch(models.Model):
 
     def __str__(self) -> str:
         return f"payment {self.payment_id} -> membership {self.membership_id}"
+
+
+class RulesVersion(models.Model):
+    """One published version of a ballot's eligibility rules (a JSON document read by
+    groundswell.core.lifecycle.eligibility). Never changed once published: a correction is a
+    new version, and the database refuses UPDATE (and, on PostgreSQL, DELETE; migration 0005).
+    A version is published only while the ballot is a draft and before it (and the supporter
+    window it names) opens, so nobody learns the rules after they could have met them."""
+
+    ballot = models.ForeignKey("ballots.Ballot", on_delete=models.PROTECT, related_name="rules_versions")
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    note = models.CharField(max_length=300, blank=True, help_text="what changed, in words")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["ballot", "number"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "number"], name="rules_version_once")]
+
+    def __str__(self) -> str:
+        return f"rules v{self.number} for ballot {self.ballot_id}"
+
+
+class SupporterWindow(models.Model):
+    """A registered-supporter sign-up window: the public page takes sign-ups only between
+    `opens_at` and `closes_at` (2016: 48 hours in July, £25). Sign-ups are registered
+    supporters of `branch` until an officer moves them."""
+
+    slug = models.SlugField(max_length=40, unique=True, help_text="the short name rules refer to")
+    name = models.CharField(max_length=120)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    fee_pence = models.PositiveIntegerField()
+    declaration = models.TextField(
+        default="I support the aims and values of the party, and I am not a member of another "
+        "political party or a supporter of any organisation opposed to it."
+    )
+    branch = models.ForeignKey("members.Branch", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="window_closes_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def fee(self) -> str:
+        return f"£{self.fee_pence / 100:.2f}"
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+
+class SupporterSignup(models.Model):
+    """A person's sign-up in a window: the declaration they ticked (its text as shown), the
+    fee's payment reference, and the registered-supporter membership it made. One per email
+    per window."""
+
+    window = models.ForeignKey(SupporterWindow, on_delete=models.PROTECT, related_name="signups")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    email_key = models.CharField(max_length=254)
+    declaration = models.TextField()
+    fee_reference = models.CharField(max_length=60)
+    signed_up_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["window", "email_key"], name="signup_once_per_window")]
+
+    def __str__(self) -> str:
+        return f"sign-up {self.pk} in {self.window_id}"
+
+
+class ElectorateFreeze(models.Model):
+    """When a ballot's opening began (what the organisation knew then is what counts: a
+    payment matched later does not change the frozen electorate), the rules version it used
+    and how many people each rule left out (published with the result)."""
+
+    ballot = models.OneToOneField("ballots.Ballot", on_delete=models.PROTECT, related_name="+")
+    began_at = models.DateTimeField(default=timezone.now)
+    rules_version = models.ForeignKey(
+        RulesVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exclusions = models.JSONField(default=dict, blank=True, help_text="reason code -> people left out")
+    electorate = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"freeze of ballot {self.ballot_id} at {self.began_at:%Y-%m-%d %H:%M}"
+
+
+class ArrearsNotice(models.Model):
+    """A reminder emailed to a member for one spell of arrears (the spell is named by the
+    date it began), so a re-run of the task never sends it twice."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    arrears_since = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "arrears_since"], name="one_notice_per_spell")
+        ]
+
+    def __str__(self) -> str:
+        return f"arrears reminder to {self.membership_id} for arrears since {self.arrears_since}"
+
+
+class LapseEvent(models.Model):
+    """A lapse, as derived from the ledger and the rate's grace period, recorded when the
+    scheduled task first saw it (a fact for reports; standing itself is always derived)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    lapsed_on = models.DateField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["membership", "lapsed_on"], name="one_lapse_event")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} lapsed on {self.lapsed_on}"
+
+
+class DailyRun(models.Model):
+    """A scheduled job's run on one day, claimed by inserting this row, so the tick (every
+    minute, on several machines) does the day's arrears pass once."""
+
+    task = models.CharField(max_length=40)
+    on = models.DateField()
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "on"], name="one_run_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.task} on {self.on}"

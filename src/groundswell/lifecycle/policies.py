@@ -28,3 +28,39 @@ def may_match(user, *, payment, membership) -> None:
     file_scope = payment.source.scope
     if file_scope is None or not set(file_scope) <= set(scope) or membership.branch_id not in scope:
         raise Refused("lifecycle.match", "no such payment or membership", status=404)
+
+
+def may_publish_rules(user, ballot) -> None:
+    """A ballot's eligibility rules are its runners' (returning officers, national admins);
+    `user` None is the command line. A vote inside the app (a motion's) has no rules to publish."""
+    from groundswell.ballots.policies import can_run_ballots
+
+    if ballot.in_app:
+        raise Refused(
+            "lifecycle.rules",
+            "a motion's vote takes its branch's members: it has no rules to publish",
+            status=409,
+        )
+    if user is not None and not can_run_ballots(user):
+        raise Refused(
+            "lifecycle.rules",
+            "only a returning officer or a national admin publishes a ballot's rules",
+            status=403,
+        )
+
+
+def may_manage_windows(user) -> None:
+    """Supporter windows are national: national admins (and the command line)."""
+    from groundswell.accounts.models import Role
+    from groundswell.accounts.selectors import has_role
+
+    if user is not None and not has_role(user, Role.NATIONAL_ADMIN):
+        raise Refused("lifecycle.window", "only a national admin opens a supporter window", status=403)
+
+
+def may_see_standing(user, membership) -> None:
+    """A membership's standing is its branch's organisers' and national admins' to see."""
+    may_view_ledger(user)
+    scope = members.branch_scope(user)
+    if scope is not None and membership.branch_id not in scope:
+        raise Refused("lifecycle.view", "no such membership", status=404)

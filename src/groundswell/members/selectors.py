@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db import connection
@@ -324,39 +324,83 @@ def eligible_electorate(
     min_membership_days: int = 0,
     branch_id: int | None = None,
     exclude_memberships: Collection[int] = frozenset(),
+    *,
+    rules=None,
+    known_by: datetime | None = None,
+    exclusions: dict | None = None,
 ) -> list[Elector]:
     """Who may vote in a ballot frozen on `freeze_date`: each person once.
 
-    Eligible: a membership in one of `categories` that began at least `min_membership_days`
-    before the freeze and had not lapsed by it. A person with several qualifying
-    memberships votes once, in the first of their categories in CATEGORY_PRECEDENCE.
-    Erased people are left out: they have no way to receive a credential. With `branch_id`
-    only memberships of that branch count (a branch's vote on a motion).
-    `exclude_memberships`: memberships that do not qualify for another reason (the payments
-    ledger says they had lapsed by the freeze date: ballots.services.setup passes them).
+    Decided by the ballot's published eligibility rules (`rules`, an
+    `core.lifecycle.eligibility.EligibilityRules`; without them, one built from
+    `categories`, `freeze_date` and `min_membership_days`), as at the freeze date, from
+    what the organisation knew by `known_by` (when the ballot's opening began): category,
+    joining date and minimum membership, a lapse (by the payments ledger for memberships on
+    it, else the hand-typed date), dues in good standing by the rules' date, the supporter
+    fee paid in the rules' window. A person with several qualifying memberships votes once,
+    in the first of their categories in CATEGORY_PRECEDENCE. Erased people are left out:
+    they have no way to receive a credential. With `branch_id` only memberships of that
+    branch count (a branch's vote on a motion). `exclude_memberships`: memberships left out
+    by a decision made elsewhere (vetting).
+
+    `exclusions`, if given, is filled with person id -> reason code for everyone with a
+    membership who is not in the electorate (counts by reason are published).
     """
-    wanted = [Category(c).value for c in categories]
-    joined_by = freeze_date - timedelta(days=min_membership_days)
-    rows = (
-        Membership.objects.filter(
-            category__in=wanted,
-            joined_on__lte=joined_by,
-            person__erased_at__isnull=True,
+    from groundswell.core.lifecycle.eligibility import EligibilityRules, MembershipFacts, aggregate
+    from groundswell.core.lifecycle.eligibility import membership_reason as reason_of
+    from groundswell.lifecycle import selectors as ledger  # built on members: imported late
+
+    if rules is None:
+        rules = EligibilityRules(
+            categories=tuple(Category(c).value for c in categories),
+            freeze_date=freeze_date,
+            min_membership_days=min_membership_days,
         )
-        .filter(current(freeze_date))
-        .filter(**({"branch_id": branch_id} if branch_id is not None else {}))
-        .order_by("person_id")
-        .values_list("person_id", "category", "branch_id", "pk")
+    fee_paid = (
+        ledger.fee_paid_memberships(rules.supporter_fee_window, known_by=known_by)
+        if rules.supporter_fee_window
+        else set()
     )
-    rank = {c: i for i, c in enumerate(CATEGORY_PRECEDENCE)}
-    best: dict[int, tuple[str, int]] = {}
-    for person_id, category, branch_id, membership_id in rows.iterator(chunk_size=10000):
-        if membership_id in exclude_memberships:
-            continue
-        held = best.get(person_id)
-        if held is None or rank[category] < rank[held[0]]:
-            best[person_id] = (category, branch_id)
-    return [Elector(pid, cat, bid) for pid, (cat, bid) in sorted(best.items())]
+    joined_by = rules.joined_by
+    rows = (
+        Membership.objects.filter(**({"branch_id": branch_id} if branch_id is not None else {}))
+        .order_by("pk")
+        .values_list(
+            "pk", "person_id", "category", "branch_id", "joined_on", "lapsed_on", "person__erased_at"
+        )
+    )
+
+    def outcomes():
+        chunk: list[tuple] = []
+
+        def flush():
+            # only memberships that could qualify are looked up on the ledger, a chunk at a time
+            wanted = [
+                r[0] for r in chunk
+                if r[2] in rules.categories and r[4] <= joined_by and r[6] is None
+                and (r[5] is None or r[5] > rules.freeze_date)
+            ]  # fmt: skip
+            entries, dues = ledger.ledger_facts(wanted, known_by=known_by) if wanted else ({}, {})
+            for pk, person_id, category, branch, joined_on, lapsed_on, erased_at in chunk:
+                facts = MembershipFacts(
+                    membership_id=pk, person_id=person_id, category=category, branch_id=branch,
+                    joined_on=joined_on, lapsed_on=lapsed_on, dues=dues.get(pk),
+                    entries=tuple(entries.get(pk, ())), fee_paid=pk in fee_paid,
+                    erased=erased_at is not None, excluded=pk in exclude_memberships,
+                )  # fmt: skip
+                yield person_id, pk, category, branch, reason_of(rules, facts, known_by=known_by)
+            chunk.clear()
+
+        for row in rows.iterator(chunk_size=10000):
+            chunk.append(row)
+            if len(chunk) >= 5000:
+                yield from flush()
+        yield from flush()
+
+    decision = aggregate(outcomes(), precedence=CATEGORY_PRECEDENCE)
+    if exclusions is not None:
+        exclusions.update({pid: r.value for pid, r in decision.excluded.items()})
+    return [Elector(pid, cat, bid) for pid, (cat, bid) in sorted(decision.electors.items())]
 
 
 def open_duplicates(user) -> QuerySet[DuplicateCandidate]:

@@ -34,6 +34,7 @@ from groundswell.ballots.services.tendered import set_aside_by_category
 from groundswell.ballots.signals import ballot_publishing
 from groundswell.core.ballotbox import board, sealing
 from groundswell.core.formats.ballot_files import blt_lines, csv_lines
+from groundswell.lifecycle.selectors import exclusion_counts
 
 CHUNK = 1 << 20  # bytes per stored chunk of a published file
 
@@ -258,6 +259,7 @@ def ballot_publish(*, ballot: Ballot, actor, confirm: bool = True) -> Ballot:
         "board": {"entries": head[1], "head": head[0]},
         "electorate": locked.electorate_by_category,
         "marked_register": marked,
+        "exclusions": exclusion_counts(locked),  # people left out, by reason (issue 16): counts only
         "category_map": (locked.result or {}).get("category_map", {}),
         "files": {f.name: f.sha256 for f in written},
     }

@@ -17,9 +17,8 @@ from groundswell.ballots.models import Ballot, Candidate, Elector, Trustee
 from groundswell.ballots.services.errors import BallotError
 from groundswell.ballots.signals import electorate_frozen
 from groundswell.core.ballotbox import sealing, shares
-from groundswell.lifecycle.selectors import memberships_lapsed_as_at
+from groundswell.lifecycle import services as lifecycle
 from groundswell.members.models import Category
-from groundswell.members.selectors import eligible_electorate
 
 MAX_TRUSTEES = 16
 
@@ -169,6 +168,7 @@ def ballot_open_start(*, ballot: Ballot, actor) -> Ballot:
         _make_key(locked)
         locked.status = Ballot.Status.OPENING
         locked.save(update_fields=["status", "public_key", "key_fingerprint"])
+        lifecycle.electorate_freeze_begin(ballot=locked)  # what is known from here on does not count
         audit_record(
             actor=actor,
             action="ballot.open",
@@ -194,15 +194,9 @@ def ballot_open(*, ballot_id: int, progress: Callable[[int, int], None] | None =
         with transaction.atomic():
             _make_key(ballot)
             ballot.save(update_fields=["public_key", "key_fingerprint"])
-    electorate = eligible_electorate(
-        ballot.eligible_categories,
-        ballot.freeze_date,
-        ballot.min_membership_days,
-        ballot.branch_id,
-        # memberships on the payments ledger: lapsed or not by their derived standing as at
-        # the freeze date (issue 16), not by a hand-typed date
-        exclude_memberships=memberships_lapsed_as_at(ballot.freeze_date),
-    )
+    # members.selectors.eligible_electorate under the ballot's published rules (issue 16), as
+    # at the freeze date, known by when the opening began; counts left out by reason kept
+    electorate = lifecycle.electorate_freeze(ballot=ballot)
     have = set(Elector.objects.filter(ballot=ballot).values_list("person_id", flat=True))
     missing = [e for e in electorate if e.person_id not in have]
     total, done = len(electorate), len(have)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = ["Entry", "Rules", "Standing", "State", "add_months", "standing_as_at"]
@@ -68,7 +68,7 @@ class Entry:
 
     on: date
     amount_pence: int
-    known_on: date | None = None
+    known_on: date | datetime | None = None  # compared with `known_by`: both dates or both datetimes
     key: str = ""  # a tie-break, so equal dates sort the same whatever the import order
 
 
@@ -108,7 +108,7 @@ def standing_as_at(
     entries: Iterable[Entry],
     rules: Rules,
     as_at: date,
-    known_by: date | None = None,
+    known_by: date | datetime | None = None,
 ) -> Standing:
     """The standing on `as_at` from the entries dated on or before it (and known by `known_by`).
 

@@ -25,7 +25,7 @@ from groundswell.core.formats.members_csv import CONSENT_COLUMNS, HEADER
 from groundswell.events.demo import demo_events
 from groundswell.groundgame.demo import demo_assign, demo_groundgame
 from groundswell.groups.demo import demo_groups
-from groundswell.lifecycle.demo import demo_dues
+from groundswell.lifecycle.demo import demo_dues, demo_rules
 from groundswell.members.demo import synthetic_rows
 from groundswell.members.importing import members_import
 from groundswell.members.models import Branch, Category, Membership, Person
@@ -133,6 +133,8 @@ class Command(BaseCommand):
             exclude_person_ids={u.person_id for u in users.values() if u.person_id},
         )
         console.print(f"Vetting: {vetting} (the demo organiser sits on the appeal panel: /vetting/appeals/)")
+        rules = demo_rules(branch=derby, officer=users[Role.RETURNING_OFFICER])
+        console.print(f"Eligibility rules and supporter windows: {rules}")
         bank = demo_reach(
             branch=derby,
             organiser=users[Role.BRANCH_ORGANISER],

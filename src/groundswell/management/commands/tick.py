@@ -1,6 +1,7 @@
 """groundswell tick: the scheduled work — put back on the queue the tasks of task workers that
-died, close ballots whose time is up, send tomorrow's event reminders and each working group's
-weekly digest (once per group per week, however often it runs). Run it from cron, or
+died, close ballots whose time is up, send tomorrow's event reminders, each working group's
+weekly digest (once per group per week, however often it runs), the day's arrears reminders
+and lapses. Run it from cron, or
 with --every N as a long-lived process (`groundswell serve` starts one). Safe to run on several
 machines at once."""
 
@@ -16,6 +17,7 @@ def tick_once() -> dict[str, int]:
     from groundswell.ballots.services import ballots_close_due
     from groundswell.events.services import event_reminders_send
     from groundswell.groups.services import group_digests_send
+    from groundswell.lifecycle.services import arrears_run
     from groundswell.worker.leases import tasks_requeue_orphaned
 
     return {
@@ -23,6 +25,7 @@ def tick_once() -> dict[str, int]:
         "ballots closed": ballots_close_due(),
         "reminders sent": event_reminders_send(),
         "group digests queued": group_digests_send(),  # last week's, once per group per week
+        "arrears reminders sent": arrears_run()["reminded"],  # once a day, whatever the interval
     }
 
 
