@@ -140,3 +140,21 @@ def test_erasing_the_officer_who_published_rules_keeps_the_rules_and_cuts_the_li
     person_erase(person=officer_person, actor=factories.user(Role.NATIONAL_ADMIN), confirm=True)
     version = RulesVersion.objects.get(pk=version.pk)
     assert version.published_by_id is None and version.document["categories"] == ["member"]
+
+
+def test_a_supporter_who_came_through_a_members_link_counts_for_that_member_once(client, window):
+    """The referral landing leads to the open window; the sign-up there is the member's
+    (their count goes up, nobody is named); a second link later changes nothing."""
+    from groundswell.reach import referrals
+    from groundswell.reach.models import Referral
+
+    member = factories.person(branch=window.branch)
+    other = factories.person(branch=window.branch)
+    landing = client.get(f"/r/{referrals.link_token(member)}/")
+    assert f"/supporters/{window.slug}/" in landing.content.decode()
+    client.post(f"/supporters/{window.slug}/", FORM)
+    assert referrals.own_counts(member)["joined"] == 1
+    client.get(f"/r/{referrals.link_token(other)}/")
+    client.post(f"/supporters/{window.slug}/", FORM)  # the same person again, through another link
+    assert referrals.own_counts(other)["joined"] == 0
+    assert Referral.objects.filter(kind="join").count() == 1

@@ -16,6 +16,7 @@ from groundswell.accounts.policies import Refused
 from groundswell.lifecycle import policies, selectors, services
 from groundswell.lifecycle.models import Payment, SourceFile
 from groundswell.members import selectors as members
+from groundswell.reach import referrals
 from groundswell.web.feedback import refused
 
 MANAGERS = ("national_admin", "branch_organiser")
@@ -194,6 +195,10 @@ def supporter_signup(request, slug: str):
             for problem in e.problems:
                 messages.error(request, problem)
         else:
+            # through a member's link: they brought this person in (the first link only)
+            referrals.referral_record(
+                person=signup.membership.person, token=referrals.token_from_request(request)
+            )
             # the same words whether this email had signed up before or not
             done = signup.window
             messages.success(

@@ -350,8 +350,13 @@ def my_calls(request):
 
 
 def _join_url() -> str | None:
-    """The join/supporter sign-up page, if one is installed (it calls
-    referrals.referral_record with referrals.token_from_request)."""
+    """Where a referred visitor signs up: the supporter window open now (its page records
+    the referral), else a join page if one is installed."""
+    from groundswell.lifecycle.selectors import windows_open
+
+    window = windows_open().order_by("closes_at").first()
+    if window is not None:
+        return reverse("lifecycle_public:signup", kwargs={"slug": window.slug})
     for name in ("lifecycle:join", "members:join", "join"):
         try:
             return reverse(name)
