@@ -174,7 +174,9 @@ def test_the_verifier_passes_a_published_ballot_and_fails_one_paper_changed_adde
     assert not tampered("changed", changed).ok
     removed = lines[:2] + lines[3:]
     assert not tampered("removed", removed).ok
-    extra = board_mod.Entry(0, foreign.tracker, "member", bytes(foreign.sealed), "", "").line()
+    extra = board_mod.Entry(
+        0, foreign.tracker, "member", base64.b64encode(bytes(foreign.sealed)).decode(), "", ""
+    ).line()
     assert not tampered("added", [*lines, extra]).ok
     # a re-hashed forgery: the chain is rebuilt around the change, but not the manifest's head
     triples = [

@@ -78,3 +78,31 @@ def test_the_vendored_hpke_module_is_the_pinned_release():
     path = Path(sealing.__file__).parents[2] / "static" / "groundswell" / "vendor" / "hpke-1.1.7.js"
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert digest == "8a71aaf734b100b52a4dbaf0d73b33d0108f409c1681829fb3f74de37342914a"
+
+
+@given(
+    n=st.integers(min_value=1, max_value=10**7),
+    category=st.text(max_size=30),
+    sealed=st.binary(max_size=200),
+    hexes=st.lists(st.binary(min_size=32, max_size=32), min_size=3, max_size=3),
+)
+def test_a_board_line_is_the_json_of_its_entry(n, category, sealed, hexes):
+    """Board lines are written directly (half a million at publishing): they must be what
+    json.dumps makes of the same object, whatever the category holds."""
+    import base64
+    import json
+
+    from groundswell.core.ballotbox import board
+
+    tracker, prev, h = (x.hex() for x in hexes)
+    entry = board.Entry(n, tracker, category, base64.b64encode(sealed).decode(), prev, h)
+    fields = {
+        "n": n,
+        "tracker": tracker,
+        "category": category,
+        "sealed": entry.sealed_b64,
+        "prev": prev,
+        "hash": h,
+    }
+    assert entry.line() == json.dumps(fields, separators=(",", ":")) + "\n"
+    assert entry.sealed == sealed
