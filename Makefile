@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 
-# The benchmarks and the load suite: long runs (about 25 minutes), kept out of `make test`.
+# The benchmarks and the load suite: long runs (about 45 minutes), kept out of `make test`.
 bench: $(STAMP)
 	bash scripts/apt-deps.sh test
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -47,6 +47,10 @@ bench: $(STAMP)
 	bash scripts/with-postgres.sh $(BIN)/python bench/load/ballot_close.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/load/polling_day.py
 	bash scripts/with-postgres.sh $(BIN)/python bench/load/dashboards.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/sealed_count.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/load/ballot_lifecycle.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/load/phone_bank.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/ledger.py --members 500000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
