@@ -46,7 +46,15 @@ def visible_events(user) -> QuerySet[Event]:
         branches = (mine or set()) | organised
         if branches:
             allowed |= Q(visibility=Event.Visibility.BRANCH, branch_id__in=branches)
-    return qs.filter(allowed)
+    qs = qs.filter(allowed)
+    # A hidden working group's events (groups.GroupEvent) are its members' and invitees'
+    # alone, whatever the event's own visibility: otherwise the calendar would tell the
+    # whole branch the group exists (groups.selectors.visible_groups is the same rule).
+    hidden = Event.objects.filter(group_link__group__visibility="hidden")
+    person = person_of(user) if getattr(user, "is_authenticated", False) else None
+    if person is not None:
+        hidden = hidden.exclude(group_link__group__members__person=person)
+    return qs.exclude(pk__in=hidden.values("pk"))
 
 
 def can_organise(user, event: Event | None = None, branch_id: int | None = None) -> bool:

@@ -68,5 +68,12 @@ def may_send(user, mailout: MailOut) -> bool:
         from groundswell.groups.selectors import may_facilitate
 
         return mailout.group is not None and may_facilitate(user, mailout.group)
+    if mailout.segment == MailOut.Segment.EVENT:
+        from groundswell.events.selectors import visible_events
+
+        # an event they may not see (a group event awaiting approval, a hidden group's) is
+        # not theirs to email about, whichever branch runs it
+        if not visible_events(user).filter(pk=mailout.event_id).exists():
+            return False
     branch_id = segment_branch_id(mailout)
     return branch_id is not None and branch_id in organised_branch_ids(user)

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from groundswell.accounts.permissions import role_required
 from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
-from groundswell.events.models import Event
+from groundswell.events.selectors import visible_events
 from groundswell.mailouts import selectors, services
 from groundswell.mailouts.models import MailOut
 from groundswell.members.models import Branch, Category
@@ -28,7 +28,9 @@ def mailout_list(request):
     admin = is_national_admin(request.user)
     scope = None if admin else organised_branch_ids(request.user)
     branches = Branch.objects.all() if admin else Branch.objects.filter(pk__in=scope)
-    events = Event.objects.filter(starts_at__gte=timezone.now() - timezone.timedelta(days=60))
+    # Only events this user may see: not a volunteer's group event awaiting approval, nor a
+    # hidden working group's (events.selectors.visible_events).
+    events = visible_events(request.user).filter(starts_at__gte=timezone.now() - timezone.timedelta(days=60))
     motions = Motion.objects.exclude(status=Motion.Status.WITHDRAWN)
     if not admin:
         events, motions = events.filter(branch_id__in=scope), motions.filter(branch_id__in=scope)

@@ -105,6 +105,9 @@ def decision_record(*, actor, application: Application, stage: str, include: boo
     """A panel decision; the reason is required and goes on the audit trail."""
     selection = Selection.objects.select_for_update().get(pk=application.selection_id)
     policies.may_decide(actor, selection)
+    # Read it again under the selection's lock: the caller's copy may predate another panel
+    # member's decision, and the order rule below must judge the application as it is now.
+    application = Application.objects.get(pk=application.pk)
     if selection.shortlist_confirmed_at is not None:
         raise Refused("selections.confirmed", "the shortlist is confirmed; decisions are closed", status=409)
     if stage not in Decision.Stage.values:
