@@ -340,14 +340,20 @@ def nomination_vote_cast(*, actor, nomination: Nomination, application_id: int):
 def nomination_vote_close(*, actor, nomination: Nomination, confirm: bool = False):
     """Close the branch's vote (and count it: no trustees, as for a motion vote). Before the
     advertised time, with members still to vote, only with `confirm`."""
+    policies.may_run_nominations(actor, nomination.selection)
+    return _branch_vote_close(actor=actor, ballot=nomination.ballot, what="nomination vote", confirm=confirm)
+
+
+def _branch_vote_close(*, actor, ballot, what: str, confirm: bool):
+    """Closes an in-app branch vote (a nomination or a trigger section's) once the caller's
+    policy has allowed it: before the advertised time, with members still to vote, only
+    with `confirm` (the consequences say how many would be shut out)."""
     from groundswell.accounts.policies import NeedsConfirmation
     from groundswell.ballots import services as ballot_services
     from groundswell.ballots.models import Ballot
 
-    policies.may_run_nominations(actor, nomination.selection)
-    ballot = nomination.ballot
     if ballot is None or ballot.status != Ballot.Status.OPEN:
-        raise Refused("selections.no_vote", "no nomination vote is open", status=409)
+        raise Refused("selections.no_vote", f"no {what} is open", status=409)
     now = timezone.now()
     if ballot.closes_at > now and not confirm:
         c = ballot_services.close_consequences(ballot, now)
@@ -631,25 +637,8 @@ def trigger_vote_cast(*, actor, section: TriggerSection, choice: str):
 
 
 def trigger_vote_close(*, actor, section: TriggerSection, confirm: bool = False):
-    from groundswell.accounts.policies import NeedsConfirmation
-    from groundswell.ballots import services as ballot_services
-    from groundswell.ballots.models import Ballot
-
     policies.may_run_triggers(actor, section.trigger)
-    ballot = section.ballot
-    if ballot is None or ballot.status != Ballot.Status.OPEN:
-        raise Refused("selections.no_vote", "no trigger ballot is open", status=409)
-    now = timezone.now()
-    if ballot.closes_at > now and not confirm:
-        c = ballot_services.close_consequences(ballot, now)
-        if c["not_voted"]:
-            raise NeedsConfirmation(
-                "selections.close_early",
-                f"members were told voting closes on {c['advertised_close']}. Closing now stops "
-                f"{c['not_voted']:,} members who have not voted yet from voting. Confirm to close early.",
-                consequences=c,
-            )
-    return ballot_services.ballot_close(ballot=ballot, actor=actor, confirm=True)
+    return _branch_vote_close(actor=actor, ballot=section.ballot, what="trigger ballot", confirm=confirm)
 
 
 @transaction.atomic
