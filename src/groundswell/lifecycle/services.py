@@ -290,6 +290,18 @@ def rules_publish(*, user, ballot, document: dict, note: str = "", confirm: bool
                 f"{locked.title} has opened: its rules were fixed before it opened and cannot change now",
                 status=409,
             )
+        current = RulesVersion.objects.filter(ballot=locked).order_by("-number").first()
+        named = (current.document.get("supporter_fee_window") or "") if current else ""
+        before = SupporterWindow.objects.filter(slug=named).first() if named else None
+        if before is not None and now >= before.opens_at:
+            # the rules in force named a window people have paid in: they stay the rules
+            raise Refused(
+                "lifecycle.rules",
+                f"the supporter window {before.name} opened at "
+                f"{timezone.localtime(before.opens_at):%d %B %Y %H:%M}: version {current.number} of the "
+                "rules names it, and rules cannot change once people could act on them",
+                status=409,
+            )
         problems = []
         opens_on = timezone.localtime(locked.opens_at).date()
         if rules.freeze_date > opens_on:
@@ -317,7 +329,6 @@ def rules_publish(*, user, ballot, document: dict, note: str = "", confirm: bool
             raise Refused(
                 "lifecycle.rules", "the rules cannot be published: " + "; ".join(problems), status=400
             )
-        current = RulesVersion.objects.filter(ballot=locked).order_by("-number").first()
         doc = rules.to_document()
         if current is not None and current.document == doc:
             return current
