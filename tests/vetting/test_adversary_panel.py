@@ -24,7 +24,9 @@ def test_a_panel_member_cannot_decide_their_own_appeal(branches, users):
     ex = exclude(organiser, ballot, sue)
     appeal = services.appeal_lodge(actor=sue_user, exclusion=ex, statement="It was not me")
     with pytest.raises(Refused) as e:
-        services.appeal_decide(actor=sue_user, appeal=appeal, allow=True, reasons="I am innocent", confirm=True)
+        services.appeal_decide(
+            actor=sue_user, appeal=appeal, allow=True, reasons="I am innocent", confirm=True
+        )
     assert e.value.status == 403
     appeal.refresh_from_db()
     ex.refresh_from_db()
