@@ -36,6 +36,7 @@ class ImportResult:
     duplicate_of: SourceFile | None = None
     duplicate_visible: bool = True  # False: another officer's file, not named to this one
     rematched: int = 0  # rows already in the ledger, unmatched there, matched by this import
+    conflicts: int = 0  # rows whose network id the ledger held with other facts (see `other_facts`)
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -48,11 +49,32 @@ class ImportResult:
                 f"{f.filename} was already imported on {f.imported_at:%Y-%m-%d %H:%M} "
                 f"(import {f.pk}): " + ("no new rows" + more if self.rematched else "nothing changed")
             )
+        clash = (
+            f"; {self.conflicts} of them share a network id with a ledger row of another amount, date "
+            "or kind (" + "; ".join(self.notes[:5]) + (" ..." if len(self.notes) > 5 else "") + ")"
+            if self.conflicts
+            else ""
+        )
         return (
             f"{self.rows} row(s) recorded: {self.matched} matched, {self.unmatched} for matching by hand"
             + (f", {self.already} already in the ledger" if self.already else "")
             + more
+            + clash
         )
+
+
+def other_facts(external_id: str, r: parsers.Row) -> str:
+    """The id under which a row is recorded when the ledger already holds its network id
+    with another kind, amount or date. Those are not the same row, so the file's row is
+    neither skipped as "already recorded" nor is the held row matched for this file's
+    member: an organiser holding the party-wide export could otherwise import a doctored
+    copy first (its rows match none of their members and wait unmatched), and the national
+    import of the genuine export would skip every genuine row and credit other branches'
+    members with the doctored ones. It is also how a network reports a later event of one
+    payment under its id (a GoCardless payment charged back, or retried after failing).
+    Derived from the facts, so importing the same row again finds it."""
+    facts = hashlib.sha256(f"{r.kind}|{r.amount_pence}|{r.paid_on.isoformat()}".encode()).hexdigest()[:12]
+    return f"{external_id[:67]}#{facts}"
 
 
 def _norm(ref: str) -> str:
@@ -102,6 +124,20 @@ def _rematch(*, user, index: dict[str, int], pairs: list[tuple[int, parsers.Row]
 
 
 IMPORT_BATCH = 5000
+
+
+def _held(ids: set[str]) -> dict[str, tuple[int, tuple, int]]:
+    """Ledger rows holding these network ids: id -> (pk, (kind, amount, date), source id).
+    The exclude repeats the unique index's condition, so PostgreSQL uses it (without it, a
+    sequential scan of the whole ledger for every batch)."""
+    if not ids:
+        return {}
+    rows = (
+        Payment.objects.filter(external_id__in=list(ids))
+        .exclude(external_id="")
+        .values_list("external_id", "pk", "kind", "amount_pence", "paid_on", "source_id")
+    )
+    return {x: (pk, (kind, amount, on), src) for x, pk, kind, amount, on, src in rows}
 
 
 COPY_COLUMNS = (
@@ -175,28 +211,40 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
                 # rows another file (or an earlier batch of this one) already recorded, found a
                 # batch at a time: a 6,000,000-row file never needs one query of 6,000,000 ids
                 ids = {r.external_id for r in chunk if r.external_id}
-                # the exclude repeats the unique index's condition, so PostgreSQL uses it
-                # (without it, a sequential scan of the whole ledger for every batch)
-                existing = dict(
-                    Payment.objects.filter(external_id__in=list(ids)).exclude(external_id="")
-                    .values_list("external_id", "pk")
-                ) if ids else {}  # fmt: skip
+                held = _held(ids)
+                # a row whose id is held with other facts is looked for under `other_facts`
+                # (rare: only those rows pay for the hash and a second look-up)
+                again_as = {
+                    other_facts(r.external_id, r) for r in chunk
+                    if r.external_id in held and held[r.external_id][1] != (r.kind, r.amount_pence, r.paid_on)
+                }  # fmt: skip
+                held.update(_held(again_as))
+                existing = {x: pk for x, (pk, _, _) in held.items()}
                 batch = []
                 for r in chunk:
-                    if r.external_id and r.external_id in existing:
+                    xid = r.external_id
+                    if xid and xid in held and held[xid][1] != (r.kind, r.amount_pence, r.paid_on):
+                        _, (kind, amount, on), src = held[xid]
+                        result.conflicts += 1
+                        result.notes.append(
+                            f"{filename}: line {r.line}: id: {xid} is also in import {src} as {kind} "
+                            f"of {amount}p on {on}"
+                        )
+                        xid = other_facts(xid, r)
+                    if xid and xid in existing:
                         result.already += 1
-                        if existing[r.external_id]:
-                            again.append((existing[r.external_id], r))
+                        if existing[xid]:
+                            again.append((existing[xid], r))
                         continue
-                    if r.external_id:
-                        existing[r.external_id] = 0
+                    if xid:
+                        existing[xid] = 0
                     mid = _match_of(index, r)
                     result.matched += mid is not None
                     result.unmatched += mid is None
                     batch.append(
                         Payment(
                             kind=r.kind, amount_pence=r.amount_pence, paid_on=r.paid_on, method=r.method,
-                            reference=r.reference[:140], external_id=r.external_id, detail=r.detail[:140],
+                            reference=r.reference[:140], external_id=xid, detail=r.detail[:140],
                             source=source, line=r.line, membership_id=mid,
                         )
                     )  # fmt: skip
@@ -212,7 +260,8 @@ def payments_import(*, user, fmt: str, filename: str, data: bytes) -> ImportResu
                 target=f"sourcefile:{source.pk}",
                 rows=recorded,
                 detail={"format": fmt, "filename": filename, "sha256": digest, "matched": result.matched,
-                        "unmatched": result.unmatched, "already": result.already},
+                        "unmatched": result.unmatched, "already": result.already,
+                        "other_facts": result.notes[:100]},
             )  # fmt: skip
     except IntegrityError:
         # a concurrent import of the same file won the race: it is in, once
@@ -290,6 +339,18 @@ def rules_publish(*, user, ballot, document: dict, note: str = "", confirm: bool
                 f"{locked.title} has opened: its rules were fixed before it opened and cannot change now",
                 status=409,
             )
+        current = RulesVersion.objects.filter(ballot=locked).order_by("-number").first()
+        named = (current.document.get("supporter_fee_window") or "") if current else ""
+        before = SupporterWindow.objects.filter(slug=named).first() if named else None
+        if before is not None and now >= before.opens_at:
+            # the rules in force named a window people have paid in: they stay the rules
+            raise Refused(
+                "lifecycle.rules",
+                f"the supporter window {before.name} opened at "
+                f"{timezone.localtime(before.opens_at):%d %B %Y %H:%M}: version {current.number} of the "
+                "rules names it, and rules cannot change once people could act on them",
+                status=409,
+            )
         problems = []
         opens_on = timezone.localtime(locked.opens_at).date()
         if rules.freeze_date > opens_on:
@@ -317,7 +378,6 @@ def rules_publish(*, user, ballot, document: dict, note: str = "", confirm: bool
             raise Refused(
                 "lifecycle.rules", "the rules cannot be published: " + "; ".join(problems), status=400
             )
-        current = RulesVersion.objects.filter(ballot=locked).order_by("-number").first()
         doc = rules.to_document()
         if current is not None and current.document == doc:
             return current

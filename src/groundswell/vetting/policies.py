@@ -76,8 +76,16 @@ def may_see_appeals(user) -> None:
 
 
 def may_decide(user, exclusion: Exclusion) -> None:
+    """A member of the panel with no part in the case: neither an officer who proposed or
+    confirmed the exclusion, nor the excluded person (who would admit their own paper)."""
     if not is_panel(user):
         raise Refused("vetting.panel", "only members of the appeal panel decide appeals")
+    person = person_of(user)
+    if person is not None and person.pk == exclusion.person_id:
+        raise Refused(
+            "vetting.conflict",
+            "this is your own appeal: another member of the panel must decide it",
+        )
     if getattr(user, "pk", None) in (exclusion.proposed_by_id, exclusion.confirmed_by_id):
         raise Refused(
             "vetting.conflict",
