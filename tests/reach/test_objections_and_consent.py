@@ -66,17 +66,31 @@ def test_dont_phone_me_on_the_doorstep_is_honoured_by_every_phone_bank(client, u
     for role in (Role.BRANCH_ORGANISER, Role.NATIONAL_ADMIN):
         with pytest.raises(Refused):
             services.do_not_call_reverse(user=users[role], number="07700 900001")
-    # the person can (their own number, signed in), and only then are they called again
+    # nor can whoever has that number on their member record (an organiser's import writes
+    # it): an objection taken on the doorstep stays (tests/reach/test_adversary_dnc_reversal.py)
     me = factories.person(branch=north, first_name="Voter")
     me.phone = "07700 900999"
     me.save(update_fields=["phone"])
     person_user = factories.user(Role.MEMBER, person=me, email="voter1@example.org")
     client.force_login(person_user)
-    client.post("/me/calls/", {"action": "reverse"})
-    assert not is_suppressed("+447700900999")
-    assert AuditEvent.objects.filter(action="reach.do_not_call_reversed", actor=person_user).exists()
+    page = client.post("/me/calls/", {"action": "reverse"}, follow=True)
+    assert "taken by a caller or canvasser" in page.content.decode()
+    assert is_suppressed("+447700900999")
+    assert not AuditEvent.objects.filter(action="reach.do_not_call_reversed").exists()
     again = services.phone_bank_create(user=org, branch=north, name="Again")
-    assert e1.pk in again.targets.values_list("elector_id", flat=True)
+    assert e1.pk not in again.targets.values_list("elector_id", flat=True)
+    # an objection the person made themselves, signed in, they take back (audited)
+    client.post("/me/calls/", {"action": "block"})  # already on the list: the canvasser's stays
+    mine = factories.person(branch=north, first_name="Own")
+    mine.phone = "07700 900555"
+    mine.save(update_fields=["phone"])
+    own_user = factories.user(Role.MEMBER, person=mine, email="own@example.org")
+    client.force_login(own_user)
+    client.post("/me/calls/", {"action": "block"})
+    assert is_suppressed("+447700900555")
+    client.post("/me/calls/", {"action": "reverse"})
+    assert not is_suppressed("+447700900555")
+    assert AuditEvent.objects.filter(action="reach.do_not_call_reversed", actor=own_user).exists()
 
 
 def test_do_not_call_on_the_phone_closes_every_bank_and_the_doorstep_cannot_undo_it(

@@ -156,8 +156,12 @@ def test_do_not_call_is_honoured_in_every_bank_and_reversed_only_by_the_person(n
     person.phone = "07700 900" + t.number[-3:]
     person.save()
     me = factories.user(Role.MEMBER, person=person, email="vee@example.org")
-    assert services.do_not_call_reverse(user=me, number=t.number)
-    assert AuditEvent.objects.filter(action="reach.do_not_call_reversed").exists()
+    # a number on a member record proves nothing (imports write it): an objection a caller
+    # took stays; the person lifts only one they made themselves (tests/reach/test_pages.py)
+    with pytest.raises(Refused):
+        services.do_not_call_reverse(user=me, number=t.number)
+    assert DoNotCall.objects.filter(number=t.number).exists()
+    assert not AuditEvent.objects.filter(action="reach.do_not_call_reversed").exists()
 
 
 def test_do_not_call_recorded_mid_session_takes_a_held_household_away(north_bank):

@@ -81,6 +81,7 @@ def event_detail(request, event_id: int):
 @require_POST
 def event_rsvp(request, event_id: int):
     event = _event(request, event_id)
+    started = timezone.now()
     try:
         rsvp = services.rsvp_create(
             event=event,
@@ -92,8 +93,11 @@ def event_rsvp(request, event_id: int):
     except services.EventError as e:
         refused(request, e)
         return redirect("events:detail", event_id=event.pk)
-    # a reply that came through a member's referral link counts for them (reach)
-    referrals.referral_record_reply(rsvp=rsvp, token=referrals.token_from_request(request))
+    # a reply that came through a member's referral link counts for them (reach): only a reply
+    # this request made (or renewed), not one that was there already, whose email anyone
+    # could post again through their own link
+    if rsvp.queued_at >= started:
+        referrals.referral_record_reply(rsvp=rsvp, token=referrals.token_from_request(request))
     if policies.reply_token_for(request.user, rsvp) is None:
         # by email: whoever posted the address learns nothing; the link is in that inbox
         messages.info(request, f"Thank you. We have emailed the link to your reply to {rsvp.email}.")

@@ -180,7 +180,7 @@ def supporter_signup(request, slug: str):
     done = None
     if request.method == "POST":
         try:
-            signup, _ = services.supporter_signup(
+            signup, created = services.supporter_signup(
                 window=window,
                 first_name=request.POST.get("first_name", ""),
                 last_name=request.POST.get("last_name", ""),
@@ -195,10 +195,13 @@ def supporter_signup(request, slug: str):
             for problem in e.problems:
                 messages.error(request, problem)
         else:
-            # through a member's link: they brought this person in (the first link only)
-            referrals.referral_record(
-                person=signup.membership.person, token=referrals.token_from_request(request)
-            )
+            # through a member's link: they brought this person in (the first link only). A
+            # sign-up that made nothing (this email had signed up already) counts for nobody:
+            # anyone can post someone else's email through their own link
+            if created:
+                referrals.referral_record(
+                    person=signup.membership.person, token=referrals.token_from_request(request)
+                )
             # the same words whether this email had signed up before or not
             done = signup.window
             messages.success(

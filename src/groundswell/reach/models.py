@@ -274,8 +274,8 @@ class Referral(models.Model):
 
 class ElectorObjection(models.Model):
     """An elector said "don't phone me" on the doorstep: every number we hold or later find
-    for them goes on do-not-call. Only the person lifts it (from /me/calls/, by their own
-    number)."""
+    for them goes on do-not-call. It stays: the person lifts only objections they made
+    themselves on /me/calls/ (a number on a member record is no proof of whose it is)."""
 
     elector = models.OneToOneField("groundgame.Elector", on_delete=models.CASCADE, related_name="+")
     recorded_by = models.ForeignKey(

@@ -32,15 +32,45 @@ def _referrals(person) -> dict:
     }
 
 
+def _own_number(person) -> str | None:
+    from groundswell.core.reach.numbers import normalise
+
+    try:
+        return normalise(person.phone) if person.phone else None
+    except ValueError:
+        return None
+
+
+def _number(person) -> dict:
+    """What is kept against the person's own number: the consents recorded for it (their
+    evidence often names them) and whether it is on do-not-call."""
+    number = _own_number(person)
+    if number is None:
+        return {}
+    return {
+        "phone_consents": [
+            {"evidence": evidence, "recorded_at": at.isoformat()}
+            for evidence, at in PhoneConsent.objects.filter(number=number)
+            .order_by("recorded_at")
+            .values_list("evidence", "recorded_at")
+        ],
+        "do_not_call": DoNotCall.objects.filter(number=number).exists(),
+    }
+
+
 def access(person) -> dict:
     user = account_of(person)
-    data = _referrals(person) | {
-        "on_call_lists": list(
-            CallTarget.objects.filter(person=person).values_list(
-                "bank__name", "number", "state", "last_outcome"
-            )
-        ),
-    }
+    data = (
+        _referrals(person)
+        | _number(person)
+        | {
+            "on_call_lists": list(
+                CallTarget.objects.filter(person=person).values_list(
+                    "bank__name", "number", "state", "last_outcome"
+                )
+            ),
+        }
+    )
     if user is None:
         return data
     return data | {
@@ -56,6 +86,11 @@ def access(person) -> dict:
 
 
 def erase(person) -> None:
+    # a consent for their number goes (it named them, and would still lift TPS suppression
+    # for an erased person); do-not-call stays: a suppression list is kept to honour it
+    number = _own_number(person)
+    if number is not None:
+        PhoneConsent.objects.filter(number=number).delete()
     # totals stay (they hold the referrer's branch), the links to this person go
     ReferralLink.objects.filter(person=person).delete()
     CallTarget.objects.filter(person=person).delete()  # off every members' call list

@@ -65,11 +65,22 @@ def holds(target, user, now: datetime) -> None:
         raise Refused("reach.not_yours", "that household is not assigned to you", status=404)
 
 
-def may_reverse_do_not_call(user, number: str, own_number: str | None) -> None:
-    """Only the person whose number it is takes back their own objection."""
+def may_reverse_do_not_call(user, number: str, own_number: str | None, recorded_by_id: int | None) -> None:
+    """Only the person takes back their own objection, and only one they made themselves
+    (signed in, on /me/calls/). The phone on a member record is no proof of whose number it
+    is: an organiser's import writes it (their own record's too), so a matching number alone
+    would let anyone who can edit records lift a stranger's objection. An objection taken by
+    a caller or a canvasser stays: honouring it is always lawful, lifting it on weak proof
+    is not."""
     if own_number is None or own_number != number:
         raise Refused(
             "reach.not_your_number", "only the person whose number it is can reverse do not call", status=403
+        )
+    if recorded_by_id is None or recorded_by_id != user.pk:
+        raise Refused(
+            "reach.not_your_objection",
+            "this objection was taken by a caller or canvasser, not made here by you: it stays",
+            status=403,
         )
 
 

@@ -67,6 +67,10 @@ def referral_record(*, person: Person, token: str) -> bool:
         return False
     if Referral.objects.filter(kind=Referral.Kind.JOIN, person=person).exists():
         return False
+    if Membership.objects.filter(person=person).count() > 1:
+        # in the party before this sign-up (a sign-up finds an existing person by email):
+        # nobody brought them in, whoever's link the form was posted through
+        return False
     try:
         with transaction.atomic():
             Referral.objects.create(

@@ -394,13 +394,18 @@ def objection_from_doorstep(sender=None, *, elector_ids: list[int], by=None, **k
 
 
 def do_not_call_reverse(*, user, number: str) -> bool:
-    """The person takes back their own objection (and only they can): audited. A doorstep
-    objection of an elector whose number this is goes too (it is the same person's say)."""
+    """The person takes back an objection they made themselves (and only they can): audited.
+    A doorstep objection they recorded themselves of an elector with this number goes too;
+    one taken by a canvasser stays (see `policies.may_reverse_do_not_call`)."""
     number = normalise(number)
-    policies.may_reverse_do_not_call(user, number, own_number(user))
+    dnc = DoNotCall.objects.filter(number=number).first()
+    policies.may_reverse_do_not_call(
+        user, number, own_number(user), dnc.recorded_by_id if dnc is not None else user.pk
+    )
     with transaction.atomic():
         ElectorObjection.objects.filter(
-            elector_id__in=ElectorPhone.objects.filter(number=number).values("elector_id")
+            elector_id__in=ElectorPhone.objects.filter(number=number).values("elector_id"),
+            recorded_by=user,
         ).delete()
         deleted, _ = DoNotCall.objects.filter(number=number).delete()
         if deleted:

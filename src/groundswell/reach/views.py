@@ -336,8 +336,12 @@ def my_calls(request):
     own = services.own_number(request.user)
     if request.method == "POST" and own:
         if request.POST.get("action") == "reverse":
-            services.do_not_call_reverse(user=request.user, number=own)
-            messages.success(request, "Done: the party may call you again.")
+            try:
+                services.do_not_call_reverse(user=request.user, number=own)
+            except Refused as e:
+                refused(request, e)
+            else:
+                messages.success(request, "Done: the party may call you again.")
         else:
             services.do_not_call_record(number=own, by=request.user)
             messages.success(request, "Done: nobody will call you from a phone bank.")
