@@ -134,4 +134,4 @@ def test_accepting_a_response_says_so(client, north, g):
     resp = services.response_create(user=responder, post=post, share="email")
     client.force_login(poster)
     r = client.post(f"/groups/responses/{resp.pk}/", {"action": "accept", "share": "email"}, follow=True)
-    assert "Accepted:" in r.content.decode()
+    assert "Accepted: you and" in r.content.decode()
