@@ -300,9 +300,8 @@ def group_event_propose(
     if not selectors.may_facilitate(user, group):
         policies.may_propose_event(user, group)  # who may, before what they typed
     if starts_at <= timezone.now():
-        raise GroupError(
-            f"day and time: the event must start in the future, not {timezone.localtime(starts_at):%-d %B %Y %H:%M}"
-        )
+        when = timezone.localtime(starts_at)
+        raise GroupError(f"day and time: the event must start in the future, not {when:%-d %B %Y %H:%M}")
     if ends_at <= starts_at:
         raise GroupError("hours: the event must end after it starts")
     if selectors.may_facilitate(user, group):

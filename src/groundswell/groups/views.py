@@ -329,10 +329,8 @@ def response_decide(request, response_id: int):
             services.response_accept(
                 user=request.user, response=response, share=request.POST.get("share", "")
             )
-            messages.success(
-                request,
-                f"Accepted: you and {response.responder.first_name} now see each other's chosen contact detail.",
-            )
+            who = response.responder.first_name
+            messages.success(request, f"Accepted: you and {who} now see each other's chosen contact detail.")
         else:
             services.response_decline(user=request.user, response=response)
             messages.success(request, f"Declined: {response.responder.first_name} sees that you declined.")

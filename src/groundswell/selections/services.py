@@ -82,7 +82,7 @@ def application_submit(
         # applicant had declared it. "Prefer not to say" is a choice, and never counts.
         raise Refused(
             "selections.invalid",
-            "gender (self-declared): choose one, or \"Prefer not to say\"",
+            'gender (self-declared): choose one, or "Prefer not to say"',
             status=422,
         )
     trade_union, problem = selectors.declared_union(trade_union)
