@@ -32,9 +32,15 @@ def test_demo_loads_and_running_it_again_adds_nothing(db, capsys):
     selection = Selection.objects.get(title__contains="synthetic demo", branch__name="Derby North")
     assert selection.ballot.status == "published" and selection.ballot.result["winners"]
     assert selection.hustings_events.count() == 1 and selection.shortlist_confirmed_at
-    assert (
-        Nomination.objects.filter(selection=selection, status="made").count() == 3
-    )  # a branch vote, 2 unions
+    made = Nomination.objects.filter(selection=selection, status="made")
+    assert made.count() == 4  # a branch vote, 3 unions
+    # consistent as a story: every shortlisted applicant was nominated, the branch's vote was
+    # decided before the members' ballot closed, and no statement contradicts the count
+    shortlisted = selection.applications.filter(status="shortlisted")
+    assert shortlisted.count() >= 2
+    assert all(made.filter(application=a).exists() for a in shortlisted)
+    assert all(n.decided_on < selection.ballot_closes for n in made)
+    assert not shortlisted.filter(statement__contains="votes from winning").exists()
     assert TriggerBallot.objects.get().published_at is not None
     from groundswell.events.models import Event
     from groundswell.motions.models import Motion

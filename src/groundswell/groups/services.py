@@ -3,6 +3,8 @@ pages, API and demo go through the same rules."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +25,24 @@ from groundswell.members.models import Person
 
 class GroupError(RuleError):
     """Input a group or board cannot take; the message says which field and why."""
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
+
+
+def _no_contact_details(label: str, text: str) -> None:
+    """Contact goes through the exchange (both sides agree, each chooses what to show), so a
+    post may not carry a phone number or an email address for anyone who reads the board."""
+    if _EMAIL.search(text or ""):
+        raise GroupError(
+            f"{label}: take out the email address; contacts are exchanged only when you accept a response"
+        )
+    for m in _PHONE.finditer(text or ""):
+        if sum(c.isdigit() for c in m.group()) >= 10:
+            raise GroupError(
+                f"{label}: take out the phone number; contacts are exchanged only when you accept a response"
+            )
 
 
 def _text(label: str, text: str, limit: int) -> str:
@@ -169,6 +189,8 @@ def post_create(
         raise GroupError("kind: choose request or offer")
     if topic not in Post.Topic.values:
         raise GroupError("topic: choose lift, childcare, foodbank, form or other")
+    _no_contact_details("title", title)
+    _no_contact_details("details", body)
     return Post.objects.create(
         group=group,
         branch=None if group is not None else branch,
@@ -184,7 +206,13 @@ def _share(person: Person, share: str) -> str:
     if share not in Share.values:
         raise GroupError("contact: choose email or phone")
     if not (person.phone if share == Share.PHONE else person.email):
-        raise GroupError(f"contact: your record has no {share}; choose the other")
+        other = "email" if share == Share.PHONE else "phone"
+        if not (person.email if share == Share.PHONE else person.phone):
+            raise GroupError(
+                "contact: your record has no email address or phone number to exchange; "
+                "ask your branch organiser to add one"
+            )
+        raise GroupError(f"contact: your record has no {share}; choose {other}")
     return share
 
 
@@ -269,6 +297,13 @@ def group_event_propose(
     approves it."""
     from groundswell.events.services import event_create_for_group
 
+    if not selectors.may_facilitate(user, group):
+        policies.may_propose_event(user, group)  # who may, before what they typed
+    if starts_at <= timezone.now():
+        when = timezone.localtime(starts_at)
+        raise GroupError(f"day and time: the event must start in the future, not {when:%-d %B %Y %H:%M}")
+    if ends_at <= starts_at:
+        raise GroupError("hours: the event must end after it starts")
     if selectors.may_facilitate(user, group):
         mine = selectors.place_of(user, group)
         person = mine.person if mine is not None else None

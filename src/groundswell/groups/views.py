@@ -72,7 +72,11 @@ def group_new(request):
 
 @role_required()
 def group_detail(request, group_id: int):
-    group = _group(request, group_id)
+    return _detail_page(request, _group(request, group_id))
+
+
+def _detail_page(request, group: WorkingGroup, form=None, status: int = 200):
+    """The group's page; after a refused board post, the form comes back as it was typed."""
     place = selectors.place_of(request.user, group)
     facilitator = selectors.may_facilitate(request.user, group)
     board = selectors.may_read_board(request.user, group)
@@ -93,7 +97,9 @@ def group_detail(request, group_id: int):
             "kinds": Post.Kind.choices,
             "topics": Post.Topic.choices,
             "group_events": selectors.group_events(request.user, group)[:100],
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -115,7 +121,27 @@ def group_join(request, group_id: int):
 @role_required()
 @require_POST
 def group_leave(request, group_id: int):
-    return _member_action(request, group_id, lambda g: services.group_leave(user=request.user, group=g))
+    """Leaving takes the person's place (a facilitator's role, an invitation) away for good:
+    asked once, then said."""
+    group = _group(request, group_id)
+    if request.POST.get("confirm") != "yes":
+        place = selectors.place_of(request.user, group)
+        lose = "your place in it"
+        if place is not None and place.facilitator:
+            lose = "your place in it and your role as its facilitator"
+        message = (
+            f"Leave {group.name}? You lose {lose}; you get no more of its mail-outs, and to come "
+            "back you join (or ask to join) again."
+        )
+        return render(
+            request,
+            "groups/confirm.html",
+            {"message": message, "action": request.path, "back": f"/groups/{group.pk}/"},
+            status=409,
+        )
+    services.group_leave(user=request.user, group=group)
+    messages.success(request, f"You have left {group.name}.")
+    return redirect("groups:detail", group.pk)
 
 
 @role_required()
@@ -189,7 +215,10 @@ def post_new(request, group_id: int):
             body=request.POST.get("body", ""),
         )
     except Refused as e:
-        return _soft(request, e, f"/groups/{group.pk}/")
+        if e.status not in (400, 409):
+            raise
+        refused(request, e)
+        return _detail_page(request, group, form=request.POST, status=e.status)
     return redirect("groups:post", post.pk)
 
 
@@ -209,8 +238,15 @@ def branch_board(request, ons_code: str):
                 body=request.POST.get("body", ""),
             )
         except Refused as e:
-            return _soft(request, e, request.path)
+            if e.status not in (400, 409):
+                raise
+            refused(request, e)
+            return _board_page(request, branch, form=request.POST, status=e.status)
         return redirect("groups:post", post.pk)
+    return _board_page(request, branch)
+
+
+def _board_page(request, branch: Branch, form=None, status: int = 200):
     return render(
         request,
         "groups/branch_board.html",
@@ -219,7 +255,9 @@ def branch_board(request, ons_code: str):
             "posts": selectors.board_posts(request.user, branch_id=branch.pk)[:200],
             "kinds": Post.Kind.choices,
             "topics": Post.Topic.choices,
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -242,9 +280,25 @@ def post_detail(request, post_id: int):
                 share=request.POST.get("share", ""),
             )
         except Refused as e:
-            return _soft(request, e, request.path)
+            if e.status not in (400, 409):
+                raise
+            refused(request, e)
+            return _post_page(request, post, form=request.POST, status=e.status)
         messages.success(request, "Sent. Your contact detail is shown to the poster only if they accept.")
         return redirect("groups:post", post.pk)
+    return _post_page(request, post)
+
+
+def _shares_of(person) -> list[tuple[str, str]]:
+    """Only the details the person's record holds: offering a phone they have not got only
+    leads to a refusal."""
+    if person is None:
+        return []
+    return [(v, label) for v, label in Share.choices if (person.phone if v == Share.PHONE else person.email)]
+
+
+def _post_page(request, post: Post, form=None, status: int = 200):
+    """The post, its responses and the response form (filled in again after a refusal)."""
     person = person_of(request.user)
     responses = [
         (r, selectors.contact_for(request.user, r)) for r in selectors.responses_seen_by(request.user, post)
@@ -258,8 +312,10 @@ def post_detail(request, post_id: int):
             "is_poster": person is not None and person.pk == post.author_id,
             "has_responded": person is not None and any(r.responder_id == person.pk for r, _ in responses),
             "moderator": selectors.may_moderate_post(request.user, post),
-            "shares": Share.choices,
+            "shares": _shares_of(person),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -273,8 +329,11 @@ def response_decide(request, response_id: int):
             services.response_accept(
                 user=request.user, response=response, share=request.POST.get("share", "")
             )
+            who = response.responder.first_name
+            messages.success(request, f"Accepted: you and {who} now see each other's chosen contact detail.")
         else:
             services.response_decline(user=request.user, response=response)
+            messages.success(request, f"Declined: {response.responder.first_name} sees that you declined.")
     except Refused as e:
         return _soft(request, e, f"/groups/posts/{post.pk}/")
     return redirect("groups:post", post.pk)
@@ -351,11 +410,14 @@ def group_event_decide(request, group_id: int, event_id: int):
     ge = GroupEvent.objects.filter(group=group, event_id=event_id).first()
     if ge is None or not selectors.group_events(request.user, group).filter(pk=ge.pk).exists():
         raise Http404("no such event")
+    title = ge.event.title
     try:
         if request.POST.get("action") == "approve":
             services.group_event_approve(user=request.user, group_event=ge)
+            messages.success(request, f"Approved: {title} is published to the group.")
         else:
             services.group_event_decline(user=request.user, group_event=ge)
+            messages.success(request, f"Declined: {title} is removed.")
     except Refused as e:
         return _soft(request, e, f"/groups/{group.pk}/")
     return redirect("groups:detail", group.pk)

@@ -107,7 +107,7 @@ def demo_selection(*, branch, organiser, admin, officer, member) -> Selection:
         services.application_submit(
             actor=member,
             selection=s,
-            statement="Synthetic demo statement: the demo member's case, forty-one votes from winning.",
+            statement="Synthetic demo statement: the demo member on buses, libraries and youth services.",
             gender="woman",
             trade_union="UNISON",
             today=applying,
@@ -119,8 +119,15 @@ def demo_selection(*, branch, organiser, admin, officer, member) -> Selection:
     _cast(ballot, rng, min(60, ballot.electorate_size), [1.0, 0.6, 1.4])
     ballot_services.ballot_close(ballot=ballot, actor=organiser, confirm=True)
     ballot = ballot_services.ballot_count(ballot_id=ballot.pk, actor=None)  # no trustees to wait for
-    services.nomination_from_ballot(ballot=ballot)  # as the count's signal does (a no-op if it did)
-    for union, app in (("Unite", apps[1]), ("GMB", apps[2])):
+    made = services.nomination_from_ballot(ballot=ballot)  # as the count's signal does
+    made = made or s.nominations.get(pk=nomination.pk)
+    # The story is told in the past: the branch's vote was decided weeks before the members'
+    # ballot, not on the day the demo is built.
+    made.decided_on = today - timedelta(days=38)
+    made.save(update_fields=["decided_on"])
+    # every applicant who reaches the shortlist has at least one nomination, whoever the
+    # branch's vote went to
+    for union, app in (("Unite", apps[1]), ("GMB", apps[2]), ("CWU", apps[0])):
         services.nomination_record(
             actor=organiser,
             selection=s,

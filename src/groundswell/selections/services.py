@@ -78,8 +78,12 @@ def application_submit(
     if not statement.strip():
         raise Refused("selections.invalid", "statement: required", status=422)
     if gender not in Application.Gender.values:
+        # No default: a preselected answer would be counted by the balance rule as if the
+        # applicant had declared it. "Prefer not to say" is a choice, and never counts.
         raise Refused(
-            "selections.invalid", f"gender: one of {', '.join(Application.Gender.values)}", status=422
+            "selections.invalid",
+            'gender (self-declared): choose one, or "Prefer not to say"',
+            status=422,
         )
     trade_union, problem = selectors.declared_union(trade_union)
     if problem:
@@ -101,8 +105,11 @@ def application_submit(
 
 
 @transaction.atomic
-def decision_record(*, actor, application: Application, stage: str, include: bool, reason: str) -> Decision:
-    """A panel decision; the reason is required and goes on the audit trail."""
+def decision_record(
+    *, actor, application: Application, stage: str, include: bool, reason: str, today: date | None = None
+) -> Decision:
+    """A panel decision; the reason is required and goes on the audit trail. Not while
+    applications are still open: the panel judges the whole field, per the timetable."""
     selection = Selection.objects.select_for_update().get(pk=application.selection_id)
     policies.may_decide(actor, selection)
     # Read it again under the selection's lock: the caller's copy may predate another panel
@@ -110,6 +117,13 @@ def decision_record(*, actor, application: Application, stage: str, include: boo
     application = Application.objects.get(pk=application.pk)
     if selection.shortlist_confirmed_at is not None:
         raise Refused("selections.confirmed", "the shortlist is confirmed; decisions are closed", status=409)
+    if (today or timezone.localdate()) <= selection.applications_close:
+        raise Refused(
+            "selections.too_early",
+            f"applications are still open until {selection.applications_close:%-d %B %Y}; the panel "
+            f"decides after they close (shortlisting from {selection.shortlisting:%-d %B %Y})",
+            status=409,
+        )
     if stage not in Decision.Stage.values:
         raise Refused("selections.invalid", "stage: longlist or shortlist", status=422)
     if not reason.strip():

@@ -68,8 +68,17 @@ def selection_detail(request, selection_id: int):
             "vote": vote,
             "vote_state": selectors.vote_state(vote.ballot if vote else None, request.user),
             "vote_choices": list(vote.choices.items()) if vote else [],
+            "winners": _published_winners(s),
         },
     )
+
+
+def _published_winners(s: Selection) -> list[str]:
+    """Who the members selected, once (and only once) the ballot's result is published."""
+    ballot = s.ballot if s.ballot_id else None
+    if ballot is None or ballot.status != "published" or not ballot.result:
+        return []
+    return [str(w) for w in ballot.result.get("winners") or []]
 
 
 @require_POST
@@ -81,7 +90,7 @@ def selection_apply(request, selection_id: int):
             actor=request.user,
             selection=s,
             statement=request.POST.get("statement", ""),
-            gender=request.POST.get("gender", "not stated"),
+            gender=request.POST.get("gender", ""),
             trade_union=request.POST.get("trade_union", ""),
         )
     except Refused as e:
@@ -170,6 +179,12 @@ def selection_ballot(request, selection_id: int):
 
 @role_required()
 def selection_list(request):
+    return _list_page(request)
+
+
+def _list_page(request, form=None, status: int = 200):
+    """The list and the "open a selection" form; after a refusal the form comes back filled
+    in with what was typed (an organiser should not retype eight fields for one bad date)."""
     from groundswell.accounts.selectors import is_national_admin, organised_branch_ids
     from groundswell.members.models import Branch
 
@@ -185,7 +200,9 @@ def selection_list(request):
             "selections": selectors.visible_selections(request.user)[:200],
             "branches": branches.order_by("name")[:1000],
             "is_admin": is_national_admin(request.user),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -214,7 +231,7 @@ def selection_new(request):
         problems.append("min_months and balance_percent: whole numbers")
     if problems:
         refused(request, Refused("selections.invalid", "; ".join(problems), status=422))
-        return redirect("selections:list")
+        return _list_page(request, form=request.POST, status=422)
     try:
         s = services.selection_create(
             actor=request.user,
@@ -230,7 +247,7 @@ def selection_new(request):
         if e.status not in (400, 409, 422):
             raise
         refused(request, e)
-        return redirect("selections:list")
+        return _list_page(request, form=request.POST, status=e.status)
     return redirect("selections:detail", s.pk)
 
 
