@@ -43,6 +43,8 @@ OUTCOMES = [
     (Outcome.WRONG_NUMBER, "Wrong number"),
     (Outcome.DO_NOT_CALL, "Do not call"),
 ]
+QUICK_OUTCOMES = {Outcome.NO_ANSWER, Outcome.BUSY, Outcome.VOICEMAIL, Outcome.WRONG_NUMBER}
+ANSWERED_OUTCOMES = {Outcome.ANSWERED, Outcome.CALL_BACK}
 
 
 def _int(value, default: int) -> int:
@@ -153,9 +155,9 @@ def _bank_by_code(code: str) -> PhoneBank:
     return bank
 
 
-@login_required
-def call_page(request, code: str):
-    bank = _bank_by_code(code)
+def _call_context(request, bank: PhoneBank, kept=None) -> dict:
+    """The caller's page; `kept` is the caller's input when a wrap-up was refused or needs
+    confirming, so nothing they typed is lost."""
     joined = selectors.has_joined(bank, request.user)
     target = selectors.held_by(bank, request.user, timezone.now()) if joined else None
     history = []
@@ -163,20 +165,24 @@ def call_page(request, code: str):
         history = selectors.member_call_history(target.person_id)
     elif target is not None:
         history = selectors.contact_history(target.elector_id)
-    return render(
-        request,
-        "reach/call.html",
-        {
-            "bank": bank,
-            "joined": joined,
-            "target": target,
-            "history": history,
-            "outcomes": OUTCOMES,
-            "codes": services.SURVEY_CODES,
-            "parties": Contact.PARTIES,
-            "member_results": MEMBER_RESULTS,
-        },
-    )
+    return {
+        "bank": bank,
+        "joined": joined,
+        "target": target,
+        "history": history,
+        "quick_outcomes": [(o, label) for o, label in OUTCOMES if o in QUICK_OUTCOMES],
+        "answered_outcomes": [(o, label) for o, label in OUTCOMES if o in ANSWERED_OUTCOMES],
+        "codes": services.SURVEY_CODES,
+        "parties": Contact.PARTIES,
+        "member_results": MEMBER_RESULTS,
+        "kept": kept or {},
+    }
+
+
+@login_required
+def call_page(request, code: str):
+    bank = _bank_by_code(code)
+    return render(request, "reach/call.html", _call_context(request, bank))
 
 
 @login_required
@@ -208,6 +214,11 @@ def call_next(request, code: str):
 def call_wrap(request, code: str, target_id: int):
     bank = _bank_by_code(code)
     post = request.POST
+    outcome = post.get("outcome", "")
+    if outcome == Outcome.DO_NOT_CALL and not post.get("confirm_do_not_call"):
+        # only the person can take it back (on /me/calls/): ask before a slip of the thumb
+        context = _call_context(request, bank, kept=post) | {"confirm_do_not_call": True}
+        return render(request, "reach/call.html", context, status=409)
     call_back_at = None
     if post.get("call_back_at"):
         try:
@@ -222,7 +233,7 @@ def call_wrap(request, code: str, target_id: int):
             bank=bank,
             user=request.user,
             target_id=target_id,
-            outcome=post.get("outcome", ""),
+            outcome=outcome,
             survey=survey,
             call_back_at=call_back_at,
         )
@@ -230,8 +241,9 @@ def call_wrap(request, code: str, target_id: int):
         if e.status == 404:
             raise
         refused(request, e)
-    else:
-        messages.success(request, "Saved. The number is hidden now.")
+        # show the form again with everything the caller entered (not a redirect that drops it)
+        return render(request, "reach/call.html", _call_context(request, bank, kept=post), status=e.status)
+    messages.success(request, f"Saved: {OUTCOME_LABELS.get(outcome, outcome)}. The number is hidden now.")
     return redirect("reach:call", code=bank.code)
 
 
