@@ -390,6 +390,14 @@ def _upcoming(user, branch_id=None):
     return qs.order_by("starts_at")
 
 
+def _public_upcoming():
+    """Events a stranger following a link can open: public, approved, not cancelled. A link
+    to anything else (a members' event, a proposal awaiting approval) would be a 404."""
+    from groundswell.events.models import Event
+
+    return _upcoming(AnonymousUser()).filter(visibility=Event.Visibility.PUBLIC)
+
+
 def referral_landing(request, token: str):
     """Where a member's link lands: the token is kept for the sign-up or reply that follows.
     An unknown token is a 404 and keeps nothing."""
@@ -397,9 +405,7 @@ def referral_landing(request, token: str):
     if referrer is None:
         raise Http404("no such link")
     referrals.remember(request, token)
-    from groundswell.events.models import Event
-
-    public = _upcoming(AnonymousUser()).filter(visibility=Event.Visibility.PUBLIC)[:8]
+    public = _public_upcoming()[:8]
     return render(request, "reach/referral_landing.html", {"events": public, "join_url": _join_url()})
 
 
@@ -421,7 +427,7 @@ def my_referrals(request):
             "counts": referrals.own_counts(person),
             "events": [
                 (e, request.build_absolute_uri(reverse("reach:referral_event", args=[token, e.pk])))
-                for e in _upcoming(request.user)[:8]
+                for e in _public_upcoming()[:8]
             ],
         }
     return render(request, "reach/my_referrals.html", context)
