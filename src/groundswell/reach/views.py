@@ -278,9 +278,16 @@ def friends(request):
 def friend_update(request, friend_id: int):
     try:
         if request.POST.get("remove"):
+            friend = get_object_or_404(Friend, pk=friend_id, owner=request.user)
+            if not request.POST.get("confirm"):  # deleting is for good: ask first
+                return render(request, "reach/friend_remove.html", {"friend": friend})
             relational.friend_remove(user=request.user, friend_id=friend_id)
+            messages.success(request, f"Removed {friend.nickname} from your list.")
         elif request.POST.get("unmatch"):
             relational.friend_unmatch(user=request.user, friend_id=friend_id)
+        elif not request.POST.get("outcome"):  # the ask alone, before any answer
+            relational.friend_ask(user=request.user, friend_id=friend_id, ask=request.POST.get("ask", ""))
+            messages.success(request, "Saved what you asked.")
         else:
             relational.friend_record(
                 user=request.user,
