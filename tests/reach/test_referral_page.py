@@ -13,8 +13,13 @@ from groundswell.events.models import Event
 def _event(user, title, **kw):
     start = timezone.now() + timedelta(days=3)
     return Event.objects.create(
-        kind=Event.Kind.MEETING, title=title, place="Hall", starts_at=start,
-        ends_at=start + timedelta(hours=2), created_by=user, **kw,
+        kind=Event.Kind.MEETING,
+        title=title,
+        place="Hall",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        created_by=user,
+        **kw,
     )
 
 
