@@ -259,6 +259,7 @@ MATRIX = [
     ("get", "/phonebanks/{phonebank}/", MANAGERS, 403),
     ("get", "/phonebanks/{south_phonebank}/", (ADMIN,), (403, 404)),  # the north organiser: not theirs
     ("get", "/phonebanks/join/", ALL, None),
+    ("get", "/call/", ALL, None),  # join by code: any caller
     ("get", "/call/{bank_code}/", ALL, None),  # a join button until joined; no number
     ("post", "/call/{bank_code}/join/", ALL, None),
     ("post", "/call/{bank_code}/next/", (), 404),  # only callers who joined (none of these)

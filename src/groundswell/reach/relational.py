@@ -18,7 +18,7 @@ from groundswell.reach.models import Friend
 
 SUGGESTED = {
     "": "Hi {name}, it's me. There's an election coming and I'm helping out locally. Can I tell you why?",
-    "will_vote": "Hi {name}, thanks for saying you'll vote! Polling stations are open 7am to 10pm.",
+    "will_vote": "Hi {name}, thanks for saying you'll vote! Need a lift on the day? Just ask.",
     "will_volunteer": "Hi {name}, great that you'd like to help. Come canvassing with me this weekend?",
     "joined": "Hi {name}, welcome aboard! See you at the next branch meeting.",
     "not_interested": "Hi {name}, no worries at all. Thanks for hearing me out.",
@@ -58,6 +58,17 @@ def friend_record(*, user, friend_id: int, outcome: str, ask: str | None = None)
     if ask is not None:
         friend.ask = ask
     friend.save(update_fields=["outcome", "asked_at", "ask"])
+    return friend
+
+
+def friend_ask(*, user, friend_id: int, ask: str) -> Friend:
+    """Record what was asked before any answer comes (the answer, if one was recorded
+    already, stays: changing the ask is not a new reply)."""
+    friend = _own(user, friend_id)
+    if ask not in Friend.Ask.values:
+        raise Refused("reach.friend_ask", f"unknown ask {ask!r}", status=422)
+    friend.ask, friend.asked_at = ask, timezone.now()
+    friend.save(update_fields=["asked_at", "ask"])
     return friend
 
 

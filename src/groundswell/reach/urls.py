@@ -10,6 +10,7 @@ urlpatterns = [
     path("phonebanks/tps/", views.tps, name="tps"),
     path("phonebanks/consent/", views.consent, name="consent"),
     path("phonebanks/<int:bank_id>/", views.bank_detail, name="bank"),
+    path("call/", views.join, name="call_code"),
     path("call/<str:code>/", views.call_page, name="call"),
     path("call/<str:code>/join/", views.call_join, name="call_join"),
     path("call/<str:code>/next/", views.call_next, name="call_next"),

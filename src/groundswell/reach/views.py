@@ -43,6 +43,8 @@ OUTCOMES = [
     (Outcome.WRONG_NUMBER, "Wrong number"),
     (Outcome.DO_NOT_CALL, "Do not call"),
 ]
+QUICK_OUTCOMES = {Outcome.NO_ANSWER, Outcome.BUSY, Outcome.VOICEMAIL, Outcome.WRONG_NUMBER}
+ANSWERED_OUTCOMES = {Outcome.ANSWERED, Outcome.CALL_BACK}
 
 
 def _int(value, default: int) -> int:
@@ -153,9 +155,9 @@ def _bank_by_code(code: str) -> PhoneBank:
     return bank
 
 
-@login_required
-def call_page(request, code: str):
-    bank = _bank_by_code(code)
+def _call_context(request, bank: PhoneBank, kept=None) -> dict:
+    """The caller's page; `kept` is the caller's input when a wrap-up was refused or needs
+    confirming, so nothing they typed is lost."""
     joined = selectors.has_joined(bank, request.user)
     target = selectors.held_by(bank, request.user, timezone.now()) if joined else None
     history = []
@@ -163,20 +165,24 @@ def call_page(request, code: str):
         history = selectors.member_call_history(target.person_id)
     elif target is not None:
         history = selectors.contact_history(target.elector_id)
-    return render(
-        request,
-        "reach/call.html",
-        {
-            "bank": bank,
-            "joined": joined,
-            "target": target,
-            "history": history,
-            "outcomes": OUTCOMES,
-            "codes": services.SURVEY_CODES,
-            "parties": Contact.PARTIES,
-            "member_results": MEMBER_RESULTS,
-        },
-    )
+    return {
+        "bank": bank,
+        "joined": joined,
+        "target": target,
+        "history": history,
+        "quick_outcomes": [(o, label) for o, label in OUTCOMES if o in QUICK_OUTCOMES],
+        "answered_outcomes": [(o, label) for o, label in OUTCOMES if o in ANSWERED_OUTCOMES],
+        "codes": services.SURVEY_CODES,
+        "parties": Contact.PARTIES,
+        "member_results": MEMBER_RESULTS,
+        "kept": kept or {},
+    }
+
+
+@login_required
+def call_page(request, code: str):
+    bank = _bank_by_code(code)
+    return render(request, "reach/call.html", _call_context(request, bank))
 
 
 @login_required
@@ -208,6 +214,11 @@ def call_next(request, code: str):
 def call_wrap(request, code: str, target_id: int):
     bank = _bank_by_code(code)
     post = request.POST
+    outcome = post.get("outcome", "")
+    if outcome == Outcome.DO_NOT_CALL and not post.get("confirm_do_not_call"):
+        # only the person can take it back (on /me/calls/): ask before a slip of the thumb
+        context = _call_context(request, bank, kept=post) | {"confirm_do_not_call": True}
+        return render(request, "reach/call.html", context, status=409)
     call_back_at = None
     if post.get("call_back_at"):
         try:
@@ -222,7 +233,7 @@ def call_wrap(request, code: str, target_id: int):
             bank=bank,
             user=request.user,
             target_id=target_id,
-            outcome=post.get("outcome", ""),
+            outcome=outcome,
             survey=survey,
             call_back_at=call_back_at,
         )
@@ -230,8 +241,9 @@ def call_wrap(request, code: str, target_id: int):
         if e.status == 404:
             raise
         refused(request, e)
-    else:
-        messages.success(request, "Saved. The number is hidden now.")
+        # show the form again with everything the caller entered (not a redirect that drops it)
+        return render(request, "reach/call.html", _call_context(request, bank, kept=post), status=e.status)
+    messages.success(request, f"Saved: {OUTCOME_LABELS.get(outcome, outcome)}. The number is hidden now.")
     return redirect("reach:call", code=bank.code)
 
 
@@ -266,9 +278,16 @@ def friends(request):
 def friend_update(request, friend_id: int):
     try:
         if request.POST.get("remove"):
+            friend = get_object_or_404(Friend, pk=friend_id, owner=request.user)
+            if not request.POST.get("confirm"):  # deleting is for good: ask first
+                return render(request, "reach/friend_remove.html", {"friend": friend})
             relational.friend_remove(user=request.user, friend_id=friend_id)
+            messages.success(request, f"Removed {friend.nickname} from your list.")
         elif request.POST.get("unmatch"):
             relational.friend_unmatch(user=request.user, friend_id=friend_id)
+        elif not request.POST.get("outcome"):  # the ask alone, before any answer
+            relational.friend_ask(user=request.user, friend_id=friend_id, ask=request.POST.get("ask", ""))
+            messages.success(request, "Saved what you asked.")
         else:
             relational.friend_record(
                 user=request.user,
@@ -378,6 +397,14 @@ def _upcoming(user, branch_id=None):
     return qs.order_by("starts_at")
 
 
+def _public_upcoming():
+    """Events a stranger following a link can open: public, approved, not cancelled. A link
+    to anything else (a members' event, a proposal awaiting approval) would be a 404."""
+    from groundswell.events.models import Event
+
+    return _upcoming(AnonymousUser()).filter(visibility=Event.Visibility.PUBLIC)
+
+
 def referral_landing(request, token: str):
     """Where a member's link lands: the token is kept for the sign-up or reply that follows.
     An unknown token is a 404 and keeps nothing."""
@@ -385,9 +412,7 @@ def referral_landing(request, token: str):
     if referrer is None:
         raise Http404("no such link")
     referrals.remember(request, token)
-    from groundswell.events.models import Event
-
-    public = _upcoming(AnonymousUser()).filter(visibility=Event.Visibility.PUBLIC)[:8]
+    public = _public_upcoming()[:8]
     return render(request, "reach/referral_landing.html", {"events": public, "join_url": _join_url()})
 
 
@@ -409,7 +434,7 @@ def my_referrals(request):
             "counts": referrals.own_counts(person),
             "events": [
                 (e, request.build_absolute_uri(reverse("reach:referral_event", args=[token, e.pk])))
-                for e in _upcoming(request.user)[:8]
+                for e in _public_upcoming()[:8]
             ],
         }
     return render(request, "reach/my_referrals.html", context)
