@@ -450,7 +450,12 @@ def vetting(users, north, south) -> dict:
 
     ballot = draft_ballot(users[RO], title="Vetted")
     case = services.exclusion_propose(
-        actor=users[ORG], ballot=ballot, person=users[MEM].person, criterion="abuse", evidence="Posts", confirm=True
+        actor=users[ORG],
+        ballot=ballot,
+        person=users[MEM].person,
+        criterion="abuse",
+        evidence="Posts",
+        confirm=True,
     )
     appeal = services.appeal_lodge(actor=users[MEM], exclusion=case, statement="Not mine")
     south_case = services.exclusion_propose(

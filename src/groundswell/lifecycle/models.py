@@ -121,8 +121,8 @@ class Payment(models.Model):
 
     @property
     def pounds(self) -> str:
-        """The amount as an officer reads it: "£4.17", "−£4.17" for a failed collection or a
-        charge-back (a true minus sign, so it is not lost against a dash in a table)."""
+        """The amount as an officer reads it: "£4.17", and for a failed collection or a
+        charge-back "-£4.17" with a true minus sign, so it is not lost against a table's dash."""
         sign = "\u2212" if self.amount_pence < 0 else ""
         return f"{sign}£{abs(self.amount_pence) / 100:,.2f}"
 
