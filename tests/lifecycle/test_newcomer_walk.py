@@ -34,3 +34,53 @@ def test_the_amount_shows_in_the_queue_and_the_ledger_negative_for_a_failed_coll
     HandMatch.objects.create(payment=failed, membership=ann)
     page = client.get(f"/payments/memberships/{ann.pk}/").content.decode()
     assert "<td>\u2212£4.17</td>" in page
+
+
+def test_an_import_error_keeps_the_chosen_format_and_names_the_field(client):
+    client.force_login(factories.user(Role.NATIONAL_ADMIN))
+    page = upload(client, b"not a statement", fmt="bank_csv", name="bank.csv")
+    assert "Nothing was imported." in page
+    assert '<option value="bank_csv" selected>' in page
+    page = client.post("/payments/", {"format": "stripe"}).content.decode()
+    assert "File: choose a file" in page and '<option value="stripe" selected>' in page
+
+
+def test_a_hand_match_shows_the_payment_and_member_to_confirm_and_keeps_a_wrong_number(client):
+    Rate.objects.create(name="standard monthly", amount_pence=417, is_default=True)
+    ann = factories.person(branch=factories.branch(), first_name="Ann", last_name="Payer").memberships.get()
+    client.force_login(factories.user(Role.NATIONAL_ADMIN))
+    upload(client, samples.GOCARDLESS)
+    row = Payment.objects.get(reference="MD000AAA1")
+    page = client.post(
+        f"/payments/{row.pk}/match/", {"membership_number": "NOPE123", "note": "mandate form"}
+    ).content.decode()
+    assert "Membership number (payment" in page and "NOPE123" in page
+    assert 'value="NOPE123"' in page and 'value="mandate form"' in page
+    body = {"membership_number": ann.membership_number, "note": "mandate form"}
+    page = client.post(f"/payments/{row.pk}/match/", body).content.decode()
+    assert "Confirm the match" in page
+    assert "Ann Payer" in page and ann.membership_number in page and "£4.17" in page and "MD000AAA1" in page
+    assert not HandMatch.objects.exists()
+    client.post(f"/payments/{row.pk}/match/", {**body, "confirm": "yes"})
+    assert HandMatch.objects.get().membership == ann
+
+
+def test_a_bad_fee_keeps_every_field_of_the_new_window_and_names_the_fee(client):
+    north = factories.branch()
+    factories.branch()
+    client.force_login(factories.user(Role.NATIONAL_ADMIN))
+    body = {
+        "slug": "summer-2026", "name": "Summer sign-up", "opens_at": "2026-07-01T09:00",
+        "closes_at": "2026-07-03T09:00", "fee": "twenty", "branch": str(north.pk), "declaration": "I agree.",
+    }  # fmt: skip
+    r = client.post("/payments/windows/", body)
+    page = r.content.decode()
+    assert r.status_code == 422
+    assert "Fee (£): &#x27;twenty&#x27; is not an amount in pounds" in page
+    for field in ("summer-2026", "Summer sign-up", "2026-07-01T09:00", "2026-07-03T09:00", "twenty"):
+        assert f'value="{field}"' in page
+    assert f'<option value="{north.pk}" selected>' in page and ">I agree.</textarea>" in page
+    page = client.post(
+        "/payments/windows/", {**body, "fee": "25", "closes_at": "2026-06-01T09:00"}
+    ).content.decode()
+    assert "Closes: must be after the opening time" in page and 'value="25"' in page

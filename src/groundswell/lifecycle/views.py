@@ -22,6 +22,22 @@ from groundswell.web.feedback import refused
 MANAGERS = ("national_admin", "branch_organiser")
 
 
+def _payments_page(request, *, fmt: str = "", match: dict | None = None, status: int = 200):
+    """The payments page; after a refusal, the chosen format and a row's match inputs stay."""
+    return render(
+        request,
+        "lifecycle/payments.html",
+        {
+            "formats": SourceFile.Format.choices,
+            "chosen_format": fmt,
+            "match": match or {},
+            "files": selectors.files_for(request.user)[:10],
+            "unmatched": selectors.unmatched_for(request.user)[:200],
+        },
+        status=status,
+    )
+
+
 @role_required(*MANAGERS)
 def payments(request):
     """Import a file; see the files imported and the rows waiting to be matched by hand."""
@@ -29,9 +45,9 @@ def payments(request):
     if request.method == "POST":
         upload, fmt = request.FILES.get("file"), request.POST.get("format", "")
         if upload is None:
-            messages.error(request, "Choose a file to upload.")
+            messages.error(request, "File: choose a file to upload.")
         elif upload.size > settings.MAX_UPLOAD_BYTES:
-            messages.error(request, f"{upload.name} is larger than the upload limit.")
+            messages.error(request, f"File: {upload.name} is larger than the upload limit.")
         else:
             try:
                 result = services.payments_import(
@@ -43,31 +59,44 @@ def payments(request):
                 messages.error(request, "Nothing was imported.")
             else:
                 messages.success(request, f"{upload.name}: {result.summary()}.")
-            return redirect("lifecycle:payments")
-    return render(
-        request,
-        "lifecycle/payments.html",
-        {
-            "formats": SourceFile.Format.choices,
-            "files": selectors.files_for(request.user)[:10],
-            "unmatched": selectors.unmatched_for(request.user)[:200],
-        },
-    )
+                return redirect("lifecycle:payments")
+        # the file input cannot be refilled (browsers forbid it), but the format can
+        return _payments_page(request, fmt=fmt, status=422)
+    return _payments_page(request)
 
 
 @role_required(*MANAGERS)
 @require_POST
 def payment_match(request, payment_id: int):
-    payment = get_object_or_404(selectors.unmatched_for(request.user), pk=payment_id)
+    """Matches a queued payment to a membership, after a confirm step showing both (a match
+    is made once and cannot be undone from here)."""
+    payment = get_object_or_404(selectors.unmatched_for(request.user).select_related("source"), pk=payment_id)
     number = request.POST.get("membership_number", "").strip()
-    membership = members.visible_memberships(request.user).filter(membership_number=number).first()
+    note = request.POST.get("note", "")
+    membership = (
+        members.visible_memberships(request.user)
+        .select_related("person", "branch")
+        .filter(membership_number__iexact=number)
+        .first()
+        if number
+        else None
+    )
     if membership is None:
-        messages.error(request, f"No membership {number!r} among the members you can see.")
-        return redirect("lifecycle:payments")
-    try:
-        services.payment_match(
-            user=request.user, payment=payment, membership=membership, note=request.POST.get("note", "")
+        messages.error(
+            request,
+            f"Membership number (payment {payment.pk}): no membership {number!r} "
+            "among the members you can see.",
         )
+        match = {"payment": payment.pk, "number": number, "note": note}
+        return _payments_page(request, match=match, status=422)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "lifecycle/match_confirm.html",
+            {"payment": payment, "membership": membership, "number": number, "note": note},
+        )
+    try:
+        services.payment_match(user=request.user, payment=payment, membership=membership, note=note)
     except Refused as e:
         refused(request, e)
     else:
@@ -221,39 +250,87 @@ def supporter_signup(request, slug: str):
     )
 
 
+def _window_fields(post) -> tuple[dict, list[str]]:
+    """Reads the new-window form field by field, so each wrong one is named (not one vague
+    sentence for all six)."""
+    from datetime import datetime
+    from decimal import Decimal, InvalidOperation
+
+    from groundswell.members.models import Branch
+
+    values, problems = {}, []
+    for field, label in (("opens_at", "Opens"), ("closes_at", "Closes")):
+        raw = post.get(field, "").strip()
+        try:
+            values[field] = timezone.make_aware(datetime.fromisoformat(raw))
+        except ValueError:
+            problems.append(f"{label}: {raw!r} is not a date and time (YYYY-MM-DD HH:MM)")
+    raw = post.get("fee", "").strip().lstrip("£").strip()
+    try:
+        fee = Decimal(raw)
+        if not fee.is_finite() or fee != fee.quantize(Decimal("0.01")):
+            raise InvalidOperation
+        values["fee_pence"] = int(fee * 100)
+    except (InvalidOperation, ValueError):
+        problems.append(f"Fee (£): {post.get('fee', '')!r} is not an amount in pounds, such as 25 or 25.00")
+    branch_id = post.get("branch", "")
+    values["branch"] = Branch.objects.filter(pk=branch_id).first() if branch_id.isdigit() else None
+    if values["branch"] is None:
+        problems.append("New supporters' branch: choose a branch")
+    return values, problems
+
+
 @role_required("national_admin")
 def windows(request):
-    """National admins: the supporter windows, and a new one."""
-    from datetime import datetime
-
+    """National admins: the supporter windows, and a new one. A refusal keeps what was typed
+    and names the field that is wrong."""
     from groundswell.lifecycle.models import SupporterWindow
     from groundswell.members.models import Branch
 
+    form: dict = {}
+    status = 200
     if request.method == "POST":
-        try:
-            opens = timezone.make_aware(datetime.fromisoformat(request.POST.get("opens_at", "")))
-            closes = timezone.make_aware(datetime.fromisoformat(request.POST.get("closes_at", "")))
-            fee = round(float(request.POST.get("fee", "0")) * 100)
-            branch = Branch.objects.get(pk=int(request.POST.get("branch", "0")))
-        except (ValueError, Branch.DoesNotExist):
-            messages.error(request, "Give the opening and closing times, the fee in pounds and a branch.")
-        else:
+        form = {
+            k: request.POST.get(k, "")
+            for k in ("slug", "name", "opens_at", "closes_at", "fee", "branch", "declaration")
+        }
+        values, problems = _window_fields(request.POST)
+        if not problems:
             try:
                 w = services.window_create(
-                    user=request.user, slug=request.POST.get("slug", "").strip(),
-                    name=request.POST.get("name", "").strip(), opens_at=opens, closes_at=closes,
-                    fee_pence=fee, branch=branch, declaration=request.POST.get("declaration", ""),
+                    user=request.user, slug=form["slug"].strip(), name=form["name"].strip(),
+                    declaration=form["declaration"], **values,
                 )  # fmt: skip
             except services.SignupRefused as e:
-                for problem in e.problems:
-                    messages.error(request, problem)
+                problems = [_window_problem(p) for p in e.problems]
             except Refused as e:
                 refused(request, e)
             else:
                 messages.success(request, f"Window {w.name} made: /supporters/{w.slug}/")
                 return redirect("lifecycle:windows")
+        for problem in problems:
+            messages.error(request, problem)
+        status = 422 if problems else 200
     return render(
         request,
         "lifecycle/windows.html",
-        {"windows": SupporterWindow.objects.all()[:50], "branches": Branch.objects.all()[:700]},
+        {"windows": SupporterWindow.objects.all()[:50], "branches": Branch.objects.all()[:700], "form": form},
+        status=status,
     )
+
+
+WINDOW_LABELS = {
+    "slug": "Short name",
+    "closes_at": "Closes",
+    "opens_at": "Opens",
+    "fee_pence": "Fee (£)",
+}
+
+
+def _window_problem(problem: str) -> str:
+    """The service names its fields by code ("fee_pence: ..."); the page by their labels."""
+    field, _, rest = problem.partition(": ")
+    if field not in WINDOW_LABELS:
+        return problem
+    rest = rest.replace("opens_at", "the opening time")
+    return f"{WINDOW_LABELS[field]}: {rest}"
