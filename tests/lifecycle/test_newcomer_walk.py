@@ -84,3 +84,14 @@ def test_a_bad_fee_keeps_every_field_of_the_new_window_and_names_the_fee(client)
         "/payments/windows/", {**body, "fee": "25", "closes_at": "2026-06-01T09:00"}
     ).content.decode()
     assert "Closes: must be after the opening time" in page and 'value="25"' in page
+
+
+def test_a_date_not_understood_is_said_and_the_member_page_links_the_standing(client):
+    ann = factories.person(branch=factories.branch()).memberships.get()
+    client.force_login(factories.user(Role.NATIONAL_ADMIN))
+    r = client.get(f"/payments/memberships/{ann.pk}/?on=garbage")
+    assert r.status_code == 400
+    assert "the date garbage is not understood" in r.content.decode()
+    assert "not understood" not in client.get(f"/payments/memberships/{ann.pk}/").content.decode()
+    page = client.get(f"/members/{ann.person_id}/").content.decode()
+    assert f'href="/payments/memberships/{ann.pk}/"' in page

@@ -110,15 +110,26 @@ def membership_ledger(request, membership_id: int):
     membership = members.visible_memberships(request.user).filter(pk=membership_id).first()
     if membership is None:
         raise Http404("no such membership")
-    try:
-        on = date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        on = timezone.localdate()
+    raw = request.GET.get("on", "").strip()
+    on, not_understood = timezone.localdate(), ""
+    if raw:
+        try:
+            on = date.fromisoformat(raw)
+        except ValueError:
+            # said, not silently replaced: an officer reading "today" as their date would be misled
+            not_understood = raw
     rows: list[Payment] = list(selectors.ledger_of(membership))
     return render(
         request,
         "lifecycle/ledger.html",
-        {"membership": membership, "rows": rows, "on": on, "standing": selectors.standing_of(membership, on)},
+        {
+            "membership": membership,
+            "rows": rows,
+            "on": on,
+            "not_understood": not_understood,
+            "standing": selectors.standing_of(membership, on),
+        },
+        status=400 if not_understood else 200,
     )
 
 
