@@ -95,3 +95,38 @@ def test_a_date_not_understood_is_said_and_the_member_page_links_the_standing(cl
     assert "not understood" not in client.get(f"/payments/memberships/{ann.pk}/").content.decode()
     page = client.get(f"/members/{ann.person_id}/").content.decode()
     assert f'href="/payments/memberships/{ann.pk}/"' in page
+
+
+def test_the_public_rules_page_speaks_in_names_and_dates_for_every_version(client):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from groundswell.lifecycle.models import RulesVersion, SupporterWindow
+    from tests.ballots.factories import draft_ballot
+
+    tz = timezone.get_current_timezone()
+    SupporterWindow.objects.create(
+        slug="demo-2026", name="Summer supporters 2026", fee_pence=2500, branch=factories.branch(),
+        opens_at=datetime(2026, 7, 1, 9, tzinfo=tz), closes_at=datetime(2026, 7, 3, 9, tzinfo=tz),
+    )  # fmt: skip
+    ballot = draft_ballot(
+        factories.user(Role.RETURNING_OFFICER), opens_in=timedelta(days=1), closes_in=timedelta(days=3)
+    )
+    first = {"categories": ["member"], "freeze_date": "2026-07-12", "min_membership_months": 6}
+    second = {
+        **first, "categories": ["member", "registered_supporter"], "dues_in_good_standing_by": "2026-08-08",
+        "dues_categories": ["member"], "supporter_fee_window": "demo-2026",
+        "fee_categories": ["registered_supporter"],
+    }  # fmt: skip
+    RulesVersion.objects.create(ballot=ballot, number=1, document=first, note="first draft")
+    RulesVersion.objects.create(ballot=ballot, number=2, document=second, note="supporters added")
+    page = client.get(f"/eligibility/{ballot.pk}/").content.decode()
+    assert "member, registered_supporter" not in page and "demo-2026<" not in page
+    assert "Who votes: Members and registered supporters." in page
+    assert "Dues of members must be in good standing by 8 August 2026" in page
+    assert "Summer supporters 2026</a> (open 1 July 2026, 09:00 to 3 July 2026, 09:00, fee £25.00)" in page
+    # the earlier version shows its own rules, not only its note
+    earlier = page[page.index('data-testid="version-1"') :]
+    assert "Who votes: Members." in earlier and "The electorate is fixed on 12 July 2026" in earlier
+    assert "at least 6 month(s) before it" in earlier and "first draft" in earlier

@@ -146,11 +146,77 @@ def rules_page(request, ballot_id: int):
     if not versions:
         raise Http404("no rules have been published for this ballot")
     counts = selectors.exclusion_counts(ballot) if ballot.status == Ballot.Status.PUBLISHED else {}
+    described = [(v, describe_rules(v.document)) for v in versions]
     return render(
         request,
         "lifecycle/rules.html",
-        {"ballot": ballot, "current": versions[0], "earlier": versions[1:], "counts": counts},
+        {
+            "ballot": ballot,
+            "current": described[0],
+            "earlier": described[1:],
+            "counts": counts,
+        },
     )
+
+
+def _day(value) -> str:
+    """A date in the words the rest of the site uses ("6 December 2026")."""
+    from django.utils.dateformat import format as date_format
+
+    try:
+        return date_format(date.fromisoformat(str(value)), "j F Y")
+    except ValueError:
+        return str(value)
+
+
+def describe_rules(document: dict) -> list[dict]:
+    """A published rules document in words for the public page: category names, not codes;
+    a supporter window by its name and dates, not its slug. Each item is {"text": ...} and,
+    for the window, {"window": SupporterWindow or None, "after": ...}."""
+    from django.utils.dateformat import format as date_format
+
+    from groundswell.lifecycle.models import SupporterWindow
+    from groundswell.members.models import Category
+
+    labels = dict(Category.choices)
+
+    def names(codes) -> str:
+        words = [labels.get(c, c).lower() + "s" for c in codes or []]
+        text = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + (words[-1] if words else "")
+        return text[:1].upper() + text[1:]
+
+    d = document or {}
+    items = [{"text": f"Who votes: {names(d.get('categories'))}."}]
+    joined = []
+    if d.get("min_membership_months"):
+        joined.append(f"{d['min_membership_months']} month(s)")
+    if d.get("min_membership_days"):
+        joined.append(f"{d['min_membership_days']} day(s)")
+    freeze = f"The electorate is fixed on {_day(d.get('freeze_date'))}"
+    if joined:
+        freeze += f"; they must have joined at least {' and '.join(joined)} before it"
+    items.append({"text": freeze + "."})
+    if d.get("dues_in_good_standing_by"):
+        items.append({
+            "text": f"Dues of {names(d.get('dues_categories') or ['member']).lower()} must be in good "
+            f"standing by {_day(d['dues_in_good_standing_by'])} (payments dated up to that day count)."
+        })  # fmt: skip
+    slug = d.get("supporter_fee_window")
+    if slug:
+        window = SupporterWindow.objects.filter(slug=slug).first()
+        when = ""
+        if window is not None:
+            local = timezone.localtime
+            when = (
+                f" (open {date_format(local(window.opens_at), 'j F Y, H:i')} to "
+                f"{date_format(local(window.closes_at), 'j F Y, H:i')}, fee {window.fee})"
+            )
+        items.append({
+            "text": f"{names(d.get('fee_categories') or ['registered_supporter'])} must have paid "
+            "the fee in the sign-up window ",
+            "window": window, "slug": slug, "after": when + ".",
+        })  # fmt: skip
+    return items
 
 
 RUNNERS = ("national_admin", "returning_officer")
