@@ -130,3 +130,20 @@ def test_the_public_rules_page_speaks_in_names_and_dates_for_every_version(clien
     earlier = page[page.index('data-testid="version-1"') :]
     assert "Who votes: Members." in earlier and "The electorate is fixed on 12 July 2026" in earlier
     assert "at least 6 month(s) before it" in earlier and "first draft" in earlier
+
+
+def test_the_closed_window_message_writes_the_date_as_the_page_does(client):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from groundswell.lifecycle.models import SupporterWindow
+
+    tz = timezone.get_current_timezone()
+    SupporterWindow.objects.create(
+        slug="past", name="Past window", fee_pence=2500, branch=factories.branch(),
+        opens_at=datetime(2025, 12, 4, 9, tzinfo=tz), closes_at=datetime(2025, 12, 6, 9, tzinfo=tz),
+    )  # fmt: skip
+    assert "Sign-up closed on 6 December 2025 at 09:00." in client.get("/supporters/past/").content.decode()
+    page = client.post("/supporters/past/", {"first_name": "Sue"}).content.decode()
+    assert "closed on 6 December 2025 at 09:00" in page and "06 December" not in page

@@ -52,3 +52,17 @@ def test_a_non_political_exclusion_asks_to_confirm_first_and_only_then_emails(
     assert r.status_code == 302
     assert Exclusion.objects.get().state == Exclusion.State.IN_FORCE
     assert [m.to for m in mail.outbox] == [[sue.email]]
+
+
+def test_the_case_page_writes_its_times_without_a_double_full_stop(client, setting):
+    ballot, sue = setting
+    body = {
+        "ballot": ballot.pk,
+        "who": sue.email,
+        "criterion": "abuse",
+        "evidence": "Threats",
+        "confirm": "yes",
+    }
+    page = client.post("/vetting/propose/", body, follow=True).content.decode()
+    assert "In force since" in page and ".." not in page.split("In force since", 1)[1].split("</p>", 1)[0]
+    assert "m.." not in page

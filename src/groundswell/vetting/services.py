@@ -31,7 +31,9 @@ def appeal_days() -> int:
 
 
 def _when(dt: datetime) -> str:
-    return timezone.localtime(dt).strftime("%d %B %Y at %H:%M")
+    """As the pages write it ("6 December 2026 at 20:46"), not "06 December"."""
+    local = timezone.localtime(dt)
+    return f"{local.day} {local:%B %Y at %H:%M}"
 
 
 def _site() -> str:
