@@ -451,7 +451,12 @@ def vetting(users, north, south) -> dict:
 
     ballot = draft_ballot(users[RO], title="Vetted")
     case = services.exclusion_propose(
-        actor=users[ORG], ballot=ballot, person=users[MEM].person, criterion="abuse", evidence="Posts"
+        actor=users[ORG],
+        ballot=ballot,
+        person=users[MEM].person,
+        criterion="abuse",
+        evidence="Posts",
+        confirm=True,
     )
     appeal = services.appeal_lodge(actor=users[MEM], exclusion=case, statement="Not mine")
     south_case = services.exclusion_propose(
@@ -460,6 +465,7 @@ def vetting(users, north, south) -> dict:
         person=factories.person(branch=south, category="registered_supporter"),
         criterion="duplicate",
         evidence="Two sign-ups",
+        confirm=True,
     )
     services.panel_appoint(actor=users[ADMIN], user=users[ADMIN])
     return {"vcase": case.pk, "south_vcase": south_case.pk, "vappeal": appeal.pk}

@@ -53,7 +53,7 @@ def test_a_member_in_arrears_pays_by_the_dues_date_and_gets_a_voting_code(
     page.get_by_role("button", name="Publish").click()
     page.get_by_role("button", name="Confirm: publish").click()
     expect(page.get_by_test_id("current-rules")).to_contain_text(
-        "Dues (member) in good standing by 2016-08-08"
+        "Dues of members must be in good standing by 8 August 2016"
     )
 
     # the national office imports August's bank statement: Mo paid on the 5th, Lee on the 9th

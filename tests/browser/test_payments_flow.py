@@ -30,6 +30,8 @@ def test_import_match_and_standing(page, sign_in, tmp_path):
     row = page.locator("tr", has_text="MD000AAA1")
     row.get_by_role("textbox", name="membership number").fill(ann.membership_number)
     row.get_by_role("button", name="Match").click()
+    page.get_by_test_id("consequences").wait_for()  # the payment and the member, to confirm
+    page.get_by_role("button", name="Yes, match them").click()
     page.get_by_text(f"matched to {ann.membership_number}").wait_for()
     assert page.locator("tr", has_text="MD000AAA1").count() == 0  # out of the queue
 

@@ -46,7 +46,7 @@ def test_a_consented_member_newly_in_arrears_is_emailed_once_however_often_the_p
     consenting, silent, _ = people
     assert services.arrears_run(today=date(2016, 6, 10))["reminded"] == 1
     assert [m.to for m in mail.outbox] == [[consenting.person.email]]
-    assert "in arrears since 01 June 2016" in mail.outbox[0].body
+    assert "in arrears since 1 June 2016" in mail.outbox[0].body
     for day in (date(2016, 6, 10), date(2016, 6, 11), date(2016, 7, 1)):
         services.arrears_run(today=day, force=True)  # a re-run, and later days in the same spell
     assert len(mail.outbox) == 1

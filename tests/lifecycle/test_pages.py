@@ -39,7 +39,8 @@ def test_an_organiser_imports_matches_by_hand_and_reads_the_standing(client):
     ).content.decode()
     assert "among the members you can see" in page
     page = client.post(
-        f"/payments/{row.pk}/match/", {"membership_number": ann.membership_number, "note": "mandate form"},
+        f"/payments/{row.pk}/match/",
+        {"membership_number": ann.membership_number, "note": "mandate form", "confirm": "yes"},
         follow=True,
     ).content.decode()  # fmt: skip
     assert "matched to" in page

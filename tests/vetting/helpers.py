@@ -38,7 +38,7 @@ def code(ballot, person) -> str:
 
 def exclude(officer, ballot, person, criterion="abuse", evidence="Abusive posts on 3 May (screenshots held)"):
     return services.exclusion_propose(
-        actor=officer, ballot=ballot, person=person, criterion=criterion, evidence=evidence
+        actor=officer, ballot=ballot, person=person, criterion=criterion, evidence=evidence, confirm=True
     )
 
 

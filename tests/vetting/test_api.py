@@ -25,6 +25,9 @@ def test_an_officer_proposes_through_the_api_within_their_branches_only(client, 
     assert client.post("/api/vetting/exclusions", body, content_type="application/json").status_code == 404
     body["person"] = sue.pk
     r = client.post("/api/vetting/exclusions", body, content_type="application/json")
+    assert r.status_code == 428 and "emailed" in r.json()["detail"]  # in force at once: confirm
+    body["confirm"] = True
+    r = client.post("/api/vetting/exclusions", body, content_type="application/json")
     assert r.status_code == 201 and r.json()["state"] == "in_force"
     assert [e["person"] for e in client.get("/api/vetting/exclusions").json()] == [sue.pk]
     client.force_login(users[Role.MEMBER])

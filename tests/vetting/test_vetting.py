@@ -98,7 +98,8 @@ def test_the_person_is_told_the_reason_and_deadline_by_email_even_without_market
         ex = exclude(users[Role.BRANCH_ORGANISER], ballot, sue)
     assert [m.to for m in mail.outbox] == [["sue.supporter@example.org"]]
     body = mail.outbox[0].body
-    deadline = timezone.localtime(ex.appeal_deadline).strftime("%d %B %Y")
+    local = timezone.localtime(ex.appeal_deadline)
+    deadline = f"{local.day} {local:%B %Y}"  # as the page writes it: "6 December", not "06 December"
     assert "Abusive" in body and "screenshots held" in body and deadline in body
     assert "tendered" in body and "/me/vetting/" in body
     # and on her own page, signed in

@@ -117,9 +117,14 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["membership", "paid_on"])]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_kind_display()} £{self.amount_pence / 100:.2f} on {self.paid_on} ({self.reference})"
-        )
+        return f"{self.get_kind_display()} {self.pounds} on {self.paid_on} ({self.reference})"
+
+    @property
+    def pounds(self) -> str:
+        """The amount as an officer reads it: "£4.17", and for a failed collection or a
+        charge-back "-£4.17" with a true minus sign, so it is not lost against a table's dash."""
+        sign = "\u2212" if self.amount_pence < 0 else ""
+        return f"{sign}£{abs(self.amount_pence) / 100:,.2f}"
 
 
 class HandMatch(models.Model):

@@ -15,6 +15,14 @@ from groundswell.members import selectors as members
 from groundswell.members.models import Membership
 
 
+def _when(dt) -> str:
+    """A time as the pages write it ("6 December 2026 at 20:46"), not "06 December"."""
+    from django.utils import timezone
+
+    local = timezone.localtime(dt)
+    return f"{local.day} {local:%B %Y at %H:%M}"
+
+
 class ImportRefused(Refused):
     """A file with any problem imports nothing; `problems` name file, line and field."""
 
@@ -347,7 +355,7 @@ def rules_publish(*, user, ballot, document: dict, note: str = "", confirm: bool
             raise Refused(
                 "lifecycle.rules",
                 f"the supporter window {before.name} opened at "
-                f"{timezone.localtime(before.opens_at):%d %B %Y %H:%M}: version {current.number} of the "
+                f"{_when(before.opens_at)}: version {current.number} of the "
                 "rules names it, and rules cannot change once people could act on them",
                 status=409,
             )
@@ -368,7 +376,7 @@ def rules_publish(*, user, ballot, document: dict, note: str = "", confirm: bool
                 raise Refused(
                     "lifecycle.rules",
                     f"the supporter window {window.name} opened at "
-                    f"{timezone.localtime(window.opens_at):%d %B %Y %H:%M}: rules naming it are published "
+                    f"{_when(window.opens_at)}: rules naming it are published "
                     "before it opens",
                     status=409,
                 )
@@ -538,12 +546,12 @@ def supporter_signup(
     local = timezone.localtime
     if now < window.opens_at:
         raise SignupRefused(
-            [f"Sign-up for {window.name} opens on {local(window.opens_at):%d %B %Y at %H:%M}: not open yet."],
+            [f"Sign-up for {window.name} opens on {_when(window.opens_at)}: not open yet."],
             status=409,
         )
     if now >= window.closes_at:
         raise SignupRefused(
-            [f"Sign-up for {window.name} closed on {local(window.closes_at):%d %B %Y at %H:%M}."],
+            [f"Sign-up for {window.name} closed on {_when(window.closes_at)}."],
             status=409,
         )
     if address and not throttle_allow(
@@ -692,8 +700,9 @@ def _remind(membership, standing, today) -> int:
     body = (
         f"Dear {person.first_name or 'member'},\n\n"
         f"Our records show your membership {membership.membership_number} has been in arrears since "
-        f"{standing.in_arrears_since:%d %B %Y}. Membership lapses on {lapse:%d %B %Y} if dues are not "
-        "paid by then; a ballot's rules may ask for dues to be paid by an earlier date.\n\n"
+        f"{standing.in_arrears_since.day} {standing.in_arrears_since:%B %Y}. "
+        f"Membership lapses on {lapse.day} {lapse:%B %Y} if dues are not paid by then; "
+        "a ballot's rules may ask for dues to be paid by an earlier date.\n\n"
         "If you have paid in the last few days, thank you, and please ignore this message.\n"
     )
     try:

@@ -108,6 +108,7 @@ class ProposeIn(Schema):
     person: int
     criterion: str
     evidence: str
+    confirm: bool = False  # a non-political exclusion is in force at once: without it, 428
 
 
 class DecideIn(Schema):
@@ -152,6 +153,7 @@ def propose(request, payload: ProposeIn):
         person=person,
         criterion=payload.criterion,
         evidence=payload.evidence,
+        confirm=payload.confirm,
     )
     return 201, ExclusionOut.of(ex)
 

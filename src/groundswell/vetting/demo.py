@@ -36,6 +36,7 @@ def demo_vetting(*, ballot: Ballot | None, organiser, admin, exclude_person_ids:
         person=first,
         criterion="abuse",
         evidence=f"Threatening replies to a councillor online, 3 and 4 May (screenshots held) {MARK}",
+        confirm=True,
     )
     # the member appeals from their own account (synthetic, with no usable password)
     account = type(admin).objects.filter(person=first).first() or type(admin).objects.create_user(

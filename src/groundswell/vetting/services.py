@@ -31,7 +31,9 @@ def appeal_days() -> int:
 
 
 def _when(dt: datetime) -> str:
-    return timezone.localtime(dt).strftime("%d %B %Y at %H:%M")
+    """As the pages write it ("6 December 2026 at 20:46"), not "06 December"."""
+    local = timezone.localtime(dt)
+    return f"{local.day} {local:%B %Y at %H:%M}"
 
 
 def _site() -> str:
@@ -105,10 +107,15 @@ def _bring_into_force(ex: Exclusion, actor) -> None:
 
 
 @transaction.atomic
-def exclusion_propose(*, actor, ballot: Ballot, person, criterion: str, evidence: str) -> Exclusion:
+def exclusion_propose(
+    *, actor, ballot: Ballot, person, criterion: str, evidence: str, confirm: bool = False
+) -> Exclusion:
     """Proposes to exclude `person` from `ballot`'s electorate for a published criterion, on
     evidence the person will be shown. In force at once, unless the criterion is political:
-    then a second officer confirms it (exclusion_confirm)."""
+    then a second officer confirms it (exclusion_confirm). Being in force at once (and
+    emailing the person a notice) cannot be undone but by an appeal, so without `confirm`
+    a non-political exclusion raises NeedsConfirmation saying who, which ballot and that an
+    email goes."""
     policies.may_propose(actor, person)
     crit = selectors.criteria().filter(code=criterion).first()
     if crit is None:
@@ -129,6 +136,26 @@ def exclusion_propose(*, actor, ballot: Ballot, person, criterion: str, evidence
     if Exclusion.objects.filter(ballot=ballot, person=person).exists():
         raise Refused(
             "vetting.duplicate", "this person already has an exclusion case in this ballot", status=409
+        )
+    if not crit.political and not confirm:
+        name = f"{person.first_name} {person.last_name}".strip()
+        emailed = (
+            f"{name} is emailed a notice at {person.email} with the reason, the evidence and the "
+            f"deadline to appeal ({appeal_days()} days)."
+            if person.email
+            else f"{name} has no email address: the notice is on their own vetting page only."
+        )
+        raise NeedsConfirmation(
+            "vetting.confirm",
+            f"This excludes {name} from {ballot.title} at once, for {crit.label.lower()}. {emailed} "
+            "Only the appeal panel can undo it. Confirm to exclude them.",
+            consequences={
+                "person": person.pk,
+                "ballot": ballot.title,
+                "criterion": crit.code,
+                "emailed": bool(person.email),
+                "appeal_days": appeal_days(),
+            },
         )
     ex = Exclusion.objects.create(
         ballot=ballot, person=person, criterion=crit, evidence=evidence.strip(), proposed_by=actor

@@ -33,11 +33,11 @@ def _ballots():
     )
 
 
-@role_required()
-def exclusion_list(request):
-    policies.may_list(request.user)
-    ballot_id = request.GET.get("ballot", "")
-    ballot = Ballot.objects.filter(pk=ballot_id).first() if ballot_id.isdigit() else None
+def _list(request, *, ballot=None, form=None, problem: str = "", status: int = 200):
+    """The cases and the propose form, with what was typed kept after a refusal."""
+    form = form or {}
+    if ballot is None and form.get("ballot", "").isdigit():
+        ballot = _ballots().filter(pk=form["ballot"]).first()
     return render(
         request,
         "vetting/list.html",
@@ -47,8 +47,19 @@ def exclusion_list(request):
             "ballots": _ballots(),
             "criteria": selectors.criteria(),
             "is_panel": policies.is_panel(request.user),
+            "form": form,
+            "problem": problem,
         },
+        status=status,
     )
+
+
+@role_required()
+def exclusion_list(request):
+    policies.may_list(request.user)
+    ballot_id = request.GET.get("ballot", "")
+    ballot = Ballot.objects.filter(pk=ballot_id).first() if ballot_id.isdigit() else None
+    return _list(request, ballot=ballot)
 
 
 def _person(user, who: str):
@@ -67,31 +78,42 @@ def _person(user, who: str):
 @require_POST
 @role_required()
 def exclusion_propose(request):
+    """Proposes an exclusion. A refusal comes back on the form with what was typed and the
+    field named; one in force at once asks to confirm first (who, which ballot, the email)."""
     policies.may_list(request.user)
-    ballot = _ballots().filter(pk=request.POST.get("ballot") or 0).first()
-    person = _person(request.user, request.POST.get("who", ""))
+    form = {k: request.POST.get(k, "") for k in ("ballot", "who", "criterion", "evidence")}
+    ballot = _ballots().filter(pk=form["ballot"] if form["ballot"].isdigit() else 0).first()
+    person = _person(request.user, form["who"])
     if ballot is None or person is None:
-        refused(
-            request,
-            Refused(
-                "vetting.invalid",
-                "ballot: choose a ballot not yet counted"
-                if ballot is None
-                else "who: no member or supporter of your branches has that membership number or email",
-                status=422,
-            ),
+        problem = (
+            "Ballot: choose a ballot not yet counted."
+            if ballot is None
+            else "Membership number or email: no member or supporter of your branches has that "
+            "membership number or email."
         )
-        return redirect("vetting:list")
+        return _list(request, form=form, problem=problem, status=422)
     try:
         ex = services.exclusion_propose(
             actor=request.user,
             ballot=ballot,
             person=person,
-            criterion=request.POST.get("criterion", ""),
-            evidence=request.POST.get("evidence", ""),
+            criterion=form["criterion"],
+            evidence=form["evidence"],
+            confirm=request.POST.get("confirm") == "yes",
+        )
+    except NeedsConfirmation as asked:
+        return render(
+            request,
+            "vetting/confirm_exclusion.html",
+            {"message": asked.message, "form": form, "person": person, "ballot": ballot},
         )
     except Refused as e:
-        return _soft(request, e, "vetting:list")
+        if e.status not in (400, 409, 422):
+            raise
+        field, _, rest = e.message.partition(": ")
+        labels = {"evidence": "Evidence", "criterion": "Criterion"}
+        problem = f"{labels[field]}: {rest}" if field in labels and rest else e.message
+        return _list(request, form=form, problem=problem[:1].upper() + problem[1:], status=e.status)
     return redirect("vetting:case", ex.pk)
 
 
