@@ -44,6 +44,8 @@ def test_apply_shortlist_with_reasons_and_ballot(browser, live_server):
     page.get_by_label("Gender (self-declared)").select_option("woman")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_test_id("my-status")).to_have_text("Received")
+    # the days pass: the panel decides once applications have closed, per the timetable
+    Selection.objects.filter(pk=s.pk).update(applications_close=d(-1))
 
     panel = signed_in(browser, live_server, org)
     panel.goto(f"{live_server.url}/selections/{s.pk}/panel/")
@@ -115,6 +117,9 @@ def test_applied_nominated_shortlisted_hustings_voted_and_published(browser, liv
     page.reload()
     expect(page.get_by_test_id("my-nominations")).to_contain_text("Unite")
     expect(page.get_by_test_id("my-nominations")).to_contain_text("RC minutes item 4")
+    # the days pass: the panel decides once applications have closed, per the timetable
+    Selection.objects.filter(pk=s.pk).update(applications_close=d(-1))
+    panel.reload()
 
     for i in range(2):
         for stage in ("longlist", "shortlist"):
