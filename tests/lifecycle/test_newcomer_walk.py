@@ -147,3 +147,31 @@ def test_the_closed_window_message_writes_the_date_as_the_page_does(client):
     assert "Sign-up closed on 6 December 2025 at 09:00." in client.get("/supporters/past/").content.decode()
     page = client.post("/supporters/past/", {"first_name": "Sue"}).content.decode()
     assert "closed on 6 December 2025 at 09:00" in page and "06 December" not in page
+
+
+def test_the_published_counts_of_people_left_out_are_in_words(client, monkeypatch):
+    """Once the result is published, the public page says why people were left out in words,
+    not in the rules' reason codes (counts only, never names)."""
+    from datetime import timedelta
+
+    from django.utils.html import escape
+
+    from groundswell.ballots.models import Ballot
+    from groundswell.core.lifecycle.eligibility import Reason
+    from groundswell.lifecycle import selectors, views
+    from groundswell.lifecycle.models import RulesVersion
+    from tests.ballots.factories import draft_ballot
+
+    ballot = draft_ballot(
+        factories.user(Role.RETURNING_OFFICER), opens_in=timedelta(days=1), closes_in=timedelta(days=3)
+    )
+    RulesVersion.objects.create(ballot=ballot, number=1, document={"categories": ["member"]}, note="")
+    Ballot.objects.filter(pk=ballot.pk).update(status=Ballot.Status.PUBLISHED)
+    by_reason = {r.value: i for i, r in enumerate(Reason, 1)}
+    monkeypatch.setattr(selectors, "exclusion_counts", lambda b: {"rules_version": 1, "by_reason": by_reason})
+    page = client.get(f"/eligibility/{ballot.pk}/").content.decode()
+    table = page[page.index('data-testid="exclusions"') :]
+    assert "in_arrears" not in table and "joined_too_late" not in table
+    assert set(views.REASON_LABELS) == {r.value for r in Reason}  # every code has its words
+    for code, n in by_reason.items():
+        assert f"<td>{escape(views.REASON_LABELS[code])}</td><td>{n}</td>" in table

@@ -136,6 +136,18 @@ def membership_ledger(request, membership_id: int):
 # --- eligibility rules: public history, publishing by a ballot's runners ---------------------
 
 
+# what each reason code of core.lifecycle.eligibility means, for the public rules page
+REASON_LABELS = {
+    "excluded": "Excluded by a recorded decision (vetting)",
+    "in_arrears": "Members whose dues were not in good standing by the rules' date",
+    "no_supporter_fee": "Supporters with no fee paid in the rules' window",
+    "lapsed": "Memberships lapsed on the freeze date",
+    "joined_too_late": "Joined too late (after the freeze date, less the minimum membership)",
+    "wrong_category": "In no category that votes in this ballot",
+    "erased": "Records erased at the person's request",
+}
+
+
 def rules_page(request, ballot_id: int):
     """Public: a ballot's eligibility rules, the current version and every earlier one, and
     once its result is published, how many people each rule left out (counts, not names)."""
@@ -155,6 +167,7 @@ def rules_page(request, ballot_id: int):
             "current": described[0],
             "earlier": described[1:],
             "counts": counts,
+            "left_out": [(REASON_LABELS.get(c, c), n) for c, n in counts.get("by_reason", {}).items()],
         },
     )
 
