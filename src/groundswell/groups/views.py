@@ -201,19 +201,24 @@ def group_mailout(request, group_id: int):
     return redirect("groups:detail", group.pk)
 
 
+def _post_from_form(request, **where):
+    """A board post (a group's or a branch's: `where`) from the posted form."""
+    return services.post_create(
+        user=request.user,
+        **where,
+        kind=request.POST.get("kind", ""),
+        topic=request.POST.get("topic", "other"),
+        title=request.POST.get("title", ""),
+        body=request.POST.get("body", ""),
+    )
+
+
 @role_required()
 @require_POST
 def post_new(request, group_id: int):
     group = _group(request, group_id)
     try:
-        post = services.post_create(
-            user=request.user,
-            group=group,
-            kind=request.POST.get("kind", ""),
-            topic=request.POST.get("topic", "other"),
-            title=request.POST.get("title", ""),
-            body=request.POST.get("body", ""),
-        )
+        post = _post_from_form(request, group=group)
     except Refused as e:
         if e.status not in (400, 409):
             raise
@@ -229,14 +234,7 @@ def branch_board(request, ons_code: str):
         raise Refused("groups.board", "only the branch's members read its board", status=403)
     if request.method == "POST":
         try:
-            post = services.post_create(
-                user=request.user,
-                branch=branch,
-                kind=request.POST.get("kind", ""),
-                topic=request.POST.get("topic", "other"),
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-            )
+            post = _post_from_form(request, branch=branch)
         except Refused as e:
             if e.status not in (400, 409):
                 raise
